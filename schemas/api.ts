@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Who may call a route.
+ * - `public`: anyone.
+ * - `optional`: anyone; a bearer token, when sent, is verified by the function and identifies the caller
+ *   (API Gateway's Cognito authorizer cannot be optional).
+ * - `required`: API Gateway's Cognito authorizer verifies the token before the function runs.
+ */
+export type RouteAuth = 'public' | 'optional' | 'required';
+
+export interface RouteResponse {
+  readonly description: string;
+  /** JSON body; omitted for empty answers. */
+  readonly schema?: z.ZodType;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, { description: string; schema: z.ZodType }>>;
+}
+
+/**
+ * One route of the public API. This declaration is the single source of the route: the CDK app makes the
+ * API Gateway method from it, the OpenAPI document describes it, and the handler's router dispatches on it.
+ */
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway resource path, e.g. `/forms/{formId}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly auth: RouteAuth;
+  readonly pathParameters?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  /** JSON request body. */
+  readonly body?: z.ZodType;
+  /** Largest accepted body in bytes (413 above it). @default 65536 */
+  readonly bodyLimit?: number;
+  /** Accepts an `Idempotency-Key` header (writes). */
+  readonly idempotent?: boolean;
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+}
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;

@@ -1,0 +1,12 @@
+import type { RouteSpec } from './api.js';
+import { casesRoutes } from './cases.js';
+import { formsRoutes } from './forms/index.js';
+import { platformRoutes } from './platform.js';
+
+/** Every route of the public API, per e-service function. */
+export const routesByService = {
+  platform: platformRoutes,
+  forms: formsRoutes,
+  cases: casesRoutes,
+} as const satisfies Record<string, readonly RouteSpec[]>;
+export type ServiceName = keyof typeof routesByService;
