@@ -35,8 +35,13 @@ export interface RouteSpec {
   readonly auth: RouteAuth;
   readonly pathParameters?: z.ZodObject;
   readonly query?: z.ZodObject;
-  /** JSON request body. */
+  /** JSON request body (also what the OpenAPI document shows). */
   readonly body?: z.ZodType;
+  /**
+   * The body schema for these path parameters, when it depends on them (e.g. each form has its own);
+   * undefined when no such resource exists (404).
+   */
+  readonly resolveBody?: (pathParameters: Record<string, string>) => z.ZodType | undefined;
   /** Largest accepted body in bytes (413 above it). @default 65536 */
   readonly bodyLimit?: number;
   /** Accepts an `Idempotency-Key` header (writes). */

@@ -1,2 +1,39 @@
-// Placeholder until the e-service is written; keeps the CDK app bundling.
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 501, body: '' });
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import type { S3Event } from 'aws-lambda';
+import { dynamoCaseRepository } from '../shared/case-repository.js';
+import { documentClient, s3 } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
+import { checkAttachment, type StoredObjectAccess } from './check-attachment.js';
+
+const bucket = requireEnv('ATTACHMENTS_BUCKET');
+const cases = dynamoCaseRepository(documentClient, requireEnv('TABLE_NAME'));
+
+const objects: StoredObjectAccess = {
+  async size(key) {
+    try {
+      return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+    } catch (error) {
+      if (error instanceof NotFound) return undefined;
+      throw error;
+    }
+  },
+  async firstBytes(key, count) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
+    return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
+  },
+  async remove(key, versionId) {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+  },
+};
+
+/** S3 ObjectCreated notifications of the attachments bucket. A thrown error makes Lambda retry the event. */
+export const handler = middy<S3Event, void>().handler(async (event) => {
+  for (const record of event.Records) {
+    // S3 sends keys URL-encoded, with spaces as '+'.
+    const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+    const outcome = await checkAttachment({ cases, objects, now: () => new Date(), log: logger }, { key, versionId: record.s3.object.versionId });
+    logger.info('attachment checked', { key, outcome });
+  }
+});

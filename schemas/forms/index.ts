@@ -88,6 +88,7 @@ export const formsRoutes: readonly RouteSpec[] = [
     idempotent: true,
     pathParameters: formParams,
     body: z.union(formCatalogue.map((f) => f.schema.meta({ id: `Answers_${f.formId}` }))),
+    resolveBody: ({ formId }) => (formId ? findForm(formId)?.schema : undefined),
     bodyLimit: 64 * 1024,
     responses: {
       201: { description: 'The case was created', schema: submissionReceiptSchema },
@@ -100,3 +101,8 @@ export const formsRoutes: readonly RouteSpec[] = [
     },
   },
 ];
+
+/** The form declaration for a form id, if there is one. */
+export function findForm(formId: string): FormDeclaration | undefined {
+  return formCatalogue.find((f) => f.formId === formId);
+}

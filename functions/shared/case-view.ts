@@ -1,0 +1,72 @@
+import type { CaseEventView, CaseSummary, CaseView } from '../../schemas/cases.js';
+import type { Municipality } from '../../schemas/municipality.js';
+import { deriveStatus, maskAnswers, type CaseEvent, type CaseRecord } from './case-model.js';
+import { departmentById } from './config.js';
+
+const summaries: Record<CaseEvent['type'], (data: Record<string, unknown>) => { sv: string; en: string }> = {
+  submitted: () => ({ sv: 'Ärendet togs emot', en: 'The case was received' }),
+  'attachment-requested': (d) => ({ sv: `Uppladdning av bilaga ${String(d.fileName)} påbörjades`, en: `Upload of attachment ${String(d.fileName)} started` }),
+  'attachment-accepted': (d) => ({ sv: `Bilagan ${String(d.fileName)} togs emot`, en: `Attachment ${String(d.fileName)} was accepted` }),
+  'attachment-rejected': (d) => ({ sv: `Bilagan ${String(d.fileName)} avvisades: ${String(d.reason)}`, en: `Attachment ${String(d.fileName)} was rejected: ${String(d.reason)}` }),
+  'status-changed': (d) => ({ sv: `Status ändrad till ${String(d.status)}`, en: `Status changed to ${String(d.status)}` }),
+};
+
+/** Event data a resident may see; anything else an event carries stays internal. */
+const PUBLIC_EVENT_DATA = ['attachmentId', 'fileName', 'contentType', 'size', 'reason', 'status'];
+
+function eventView(event: CaseEvent): CaseEventView {
+  const data = Object.fromEntries(Object.entries(event.data ?? {}).filter(([k]) => PUBLIC_EVENT_DATA.includes(k)));
+  return {
+    type: event.type,
+    at: event.at,
+    actor: event.actor.kind,
+    summary: summaries[event.type](event.data ?? {}),
+    ...(Object.keys(data).length ? { data } : {}),
+  };
+}
+
+export function attachmentsOf(events: readonly CaseEvent[]): CaseView['attachments'] {
+  const byId = new Map<string, CaseView['attachments'][number]>();
+  for (const { type, data = {} } of events) {
+    const attachmentId = String(data.attachmentId ?? '');
+    if (type === 'attachment-requested') byId.set(attachmentId, { attachmentId, fileName: String(data.fileName), status: 'pending' });
+    const known = byId.get(attachmentId);
+    if (!known) continue;
+    if (type === 'attachment-accepted') byId.set(attachmentId, { ...known, status: 'accepted', contentType: String(data.contentType), size: Number(data.size) });
+    if (type === 'attachment-rejected') byId.set(attachmentId, { ...known, status: 'rejected', reason: String(data.reason) });
+  }
+  return [...byId.values()];
+}
+
+/** The case as its owner sees it: status derived from the events, secret answers masked, no officer identities. */
+export function caseView(record: CaseRecord, events: readonly CaseEvent[], municipality: Municipality): CaseView {
+  const department = departmentById(municipality, record.departmentId);
+  return {
+    caseId: record.caseId,
+    diarienummer: record.diarienummer,
+    kind: record.kind,
+    subject: record.subject,
+    title: { sv: record.title.sv, en: record.title.en },
+    department: { id: department.id, name: { sv: department.name.sv, en: department.name.en } },
+    status: deriveStatus(events),
+    createdAt: record.createdAt,
+    updatedAt: events.at(-1)?.at ?? record.updatedAt,
+    answers: maskAnswers(record.answers, record.secretPaths),
+    attachments: attachmentsOf(events),
+    history: events.map(eventView),
+  };
+}
+
+export function caseSummary(record: CaseRecord): CaseSummary {
+  return {
+    caseId: record.caseId,
+    diarienummer: record.diarienummer,
+    kind: record.kind,
+    subject: record.subject,
+    title: { sv: record.title.sv, en: record.title.en },
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+

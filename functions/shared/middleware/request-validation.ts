@@ -1,0 +1,56 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { DEFAULT_BODY_LIMIT, type RouteSpec } from '../../../schemas/api.js';
+import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '../errors.js';
+import { messages, type Language } from '../i18n.js';
+import type { ApiContext, ValidatedEvent } from '../http.js';
+
+const zodLocales = { sv: z.locales.sv().localeError, en: z.locales.en().localeError } satisfies Record<Language, unknown>;
+
+function fieldErrors(where: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, language: Language): z.output<T> {
+  const result = schema.safeParse(value, { error: zodLocales[language] });
+  if (!result.success) throw new ValidationError(fieldErrors(where, result.error));
+  return result.data;
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Validates path parameters, query and JSON body of a route with its zod schemas, once, at the edge. */
+export function requestValidation(route: RouteSpec): middy.MiddlewareObj<ValidatedEvent, APIGatewayProxyResult, Error, ApiContext> {
+  const requestValidationBefore: middy.MiddlewareFn<ValidatedEvent, APIGatewayProxyResult, Error, ApiContext> = async (request) => {
+    const { event, context } = request;
+    const language = context.language;
+    const params = route.pathParameters ? parse(route.pathParameters, event.pathParameters ?? {}, 'path', language) : {};
+    const query = route.query ? parse(route.query, event.queryStringParameters ?? {}, 'query', language) : {};
+
+    let body: unknown = undefined;
+    const bodySchema = route.resolveBody ? route.resolveBody(params as Record<string, string>) : route.body;
+    if (route.resolveBody && !bodySchema) throw new NotFoundError(messages.routeNotFound, { path: event.path });
+    if (bodySchema) {
+      const raw = event.body;
+      const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
+      const size = raw ? Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
+      if (size > limit) throw new PayloadTooLargeError(messages.bodyTooLarge, { limit });
+      const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+      if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(messages.notJson);
+      if (!raw) throw new ValidationError([{ path: 'body', message: messages.bodyRequired[language] }], messages.bodyRequired);
+      let json: unknown;
+      try {
+        json = JSON.parse(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
+      } catch {
+        throw new ValidationError([{ path: 'body', message: messages.invalidJson[language] }], messages.invalidJson);
+      }
+      body = parse(bodySchema, json, 'body', language);
+    }
+    event.validated = { params, query, body };
+  };
+  return { before: requestValidationBefore };
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { RouteSpec } from './api.js';
+import { routesByService } from './index.js';
+import type { Municipality } from './municipality.js';
+import { problemSchema } from './problem.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Collects JSON Schemas converted from zod; schemas with a meta `id` become shared components. */
+class ComponentCollector {
+  readonly schemas: Record<string, JsonSchema> = {};
+
+  convert(schema: z.ZodType): JsonSchema {
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+    delete json.$schema;
+    const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+    delete json.$defs;
+    for (const [id, def] of Object.entries(defs)) this.schemas[id] = this.rewrite(def) as JsonSchema;
+    const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
+    const rewritten = this.rewrite(json) as JsonSchema;
+    if (id) {
+      delete rewritten.id;
+      this.schemas[id] = rewritten;
+      return { $ref: `#/components/schemas/${id}` };
+    }
+    return rewritten;
+  }
+
+  private rewrite(node: unknown): unknown {
+    if (Array.isArray(node)) return node.map((n) => this.rewrite(n));
+    if (!node || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node as JsonSchema).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : this.rewrite(v),
+      ]),
+    );
+  }
+}
+
+function parameters(route: RouteSpec, components: ComponentCollector): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  const add = (where: 'path' | 'query', object: z.ZodObject | undefined) => {
+    if (!object) return;
+    for (const [name, field] of Object.entries(object.shape)) {
+      const schema = components.convert(field as z.ZodType);
+      const optional = (field as z.ZodType).safeParse(undefined).success;
+      out.push({ name, in: where, required: where === 'path' || !optional, schema, ...(typeof schema.description === 'string' ? { description: schema.description } : {}) });
+    }
+  };
+  add('path', route.pathParameters);
+  add('query', route.query);
+  out.push({ $ref: '#/components/parameters/AcceptLanguage' });
+  if (route.idempotent) out.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  return out;
+}
+
+function security(route: RouteSpec): JsonSchema[] {
+  if (route.auth === 'required') return [{ residentOrOfficer: [] }];
+  if (route.auth === 'optional') return [{}, { residentOrOfficer: [] }];
+  return [];
+}
+
+function operation(route: RouteSpec, components: ComponentCollector): JsonSchema {
+  const responses: Record<string, JsonSchema> = {};
+  const problem = (description: string) => ({ description, schema: problemSchema, contentType: 'application/problem+json' });
+  const withDefaults: Record<number, RouteSpec['responses'][number]> = { ...route.responses };
+  if (route.auth === 'required') withDefaults[401] ??= problem('Not signed in');
+  Object.assign(withDefaults, {
+    429: problem('Too many requests (API Gateway throttling or the web application firewall)'),
+    500: problem('Internal error (details are logged with the correlation id)'),
+  });
+  for (const [status, response] of Object.entries(withDefaults)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: components.convert(response.schema) } } } : {}),
+    };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [...route.tags],
+    security: security(route),
+    parameters: parameters(route, components),
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: components.convert(route.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the whole public API, generated from the route declarations and their zod schemas. */
+export function buildOpenApiDocument(options: { municipality: Municipality; serverUrl?: string; version?: string }): JsonSchema {
+  const components = new ComponentCollector();
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const routes of Object.values(routesByService)) {
+    for (const route of routes) {
+      paths[route.path] ??= {};
+      paths[route.path]![route.method.toLowerCase()] = operation(route, components);
+    }
+  }
+  const { municipality } = options;
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: `${municipality.name.sv}: e-tjänster / e-services`,
+      version: options.version ?? '0.1.0',
+      description:
+        'The public API of the municipal e-service platform. Errors are RFC 9457 problem+json in Swedish or English by `Accept-Language` (Swedish by default). Writes accept an `Idempotency-Key` header.',
+      contact: { name: municipality.name.sv, email: municipality.mailFrom },
+      license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+    },
+    servers: [{ url: options.serverUrl ?? municipality.publicBaseUrl }],
+    tags: [
+      { name: 'platform', description: 'Health and this document' },
+      { name: 'forms', description: 'Online forms (S1): each submission becomes a case' },
+      { name: 'cases', description: 'Cases of every e-service: status, history, attachments' },
+    ],
+    paths,
+    components: {
+      schemas: components.schemas,
+      parameters: {
+        AcceptLanguage: {
+          name: 'Accept-Language',
+          in: 'header',
+          required: false,
+          description: 'sv (default) or en',
+          schema: { type: 'string', maxLength: 200, example: 'sv' },
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Makes a write safe to repeat: a repeat returns the first answer for 24 hours',
+          schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
+        },
+      },
+      securitySchemes: {
+        residentOrOfficer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "An ID token of the municipality's user pool (residents through BankID/Freja; officers with their department group)",
+        },
+      },
+    },
+  };
+}
