@@ -100,6 +100,8 @@ export const attachmentRequestSchema = z
       .string()
       .min(1)
       .max(200)
+      // No path separators, control characters or characters Windows forbids in file names.
+      // eslint-disable-next-line no-control-regex
       .regex(/^[^\\/\u0000-\u001f<>:"|?*]+$/, 'not a valid file name'),
     contentType: z.enum(attachmentContentTypes),
     size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
