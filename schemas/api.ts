@@ -50,3 +50,16 @@ export interface RouteSpec {
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+/**
+ * API Gateway stage throttling (token bucket), the same numbers the CDK app sets on the stage and every
+ * answer reports in its `RateLimit-*` headers.
+ */
+export const API_THROTTLE = { ratePerSecond: 50, burst: 100 } as const;
+
+/** The rate-limit headers of every answer (IETF httpapi-ratelimit-headers): the stage's steady rate per second. */
+export const rateLimitHeaders = {
+  'RateLimit-Limit': String(API_THROTTLE.ratePerSecond),
+  'RateLimit-Reset': '1',
+  'RateLimit-Policy': `${API_THROTTLE.ratePerSecond};w=1;burst=${API_THROTTLE.burst}`,
+} as const;

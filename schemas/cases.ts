@@ -2,14 +2,19 @@ import { z } from 'zod';
 import type { RouteSpec } from './api.js';
 import { problemSchema } from './problem.js';
 
+const isoDateTime = z.iso.datetime().max(40);
+const localizedText = z.object({ sv: z.string().max(1000), en: z.string().max(1000) });
+
 export const caseIdSchema = z
   .string()
+  .length(26)
   .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a case id')
   .meta({ description: 'Case id (ULID)', example: '01JEX4V6S7D9W0Y2A4C6E8G0J2' });
 
 /** `KS 2026:17`: register series, year, number. */
 export const diarienummerSchema = z
   .string()
+  .max(30)
   .regex(/^[A-ZÅÄÖ]{1,8} \d{4}:\d+$/)
   .meta({ description: 'Registration number in the diarium: series, year and number', example: 'KS 2026:17' });
 
@@ -30,11 +35,11 @@ export type CaseEventType = z.infer<typeof caseEventTypeSchema>;
 export const caseEventViewSchema = z
   .object({
     type: caseEventTypeSchema,
-    at: z.iso.datetime(),
+    at: isoDateTime,
     /** What a resident may see: `resident`, `officer` or `system`; never the officer's identity. */
     actor: z.enum(['resident', 'officer', 'system']),
-    summary: z.object({ sv: z.string(), en: z.string() }),
-    data: z.record(z.string(), z.unknown()).optional(),
+    summary: localizedText,
+    data: z.record(z.string().max(100), z.unknown()).optional(),
   })
   .meta({ id: 'CaseEvent' });
 export type CaseEventView = z.infer<typeof caseEventViewSchema>;
@@ -43,23 +48,23 @@ export const caseViewSchema = z
   .object({
     caseId: caseIdSchema,
     diarienummer: diarienummerSchema,
-    kind: z.string().meta({ description: 'What created the case, e.g. `form`' }),
-    subject: z.string().meta({ description: 'What the case is about, e.g. the form id' }),
-    title: z.object({ sv: z.string(), en: z.string() }),
-    department: z.object({ id: z.string(), name: z.object({ sv: z.string(), en: z.string() }) }),
+    kind: z.string().max(40).meta({ description: 'What created the case, e.g. `form`' }),
+    subject: z.string().max(100).meta({ description: 'What the case is about, e.g. the form id' }),
+    title: localizedText,
+    department: z.object({ id: z.string().max(40), name: localizedText }),
     status: caseStatusSchema,
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
     /** Submitted answers with secret fields masked. */
-    answers: z.record(z.string(), z.unknown()),
+    answers: z.record(z.string().max(100), z.unknown()),
     attachments: z.array(
       z.object({
-        attachmentId: z.string(),
-        fileName: z.string(),
+        attachmentId: z.string().max(26),
+        fileName: z.string().max(200),
         status: z.enum(['pending', 'accepted', 'rejected']),
-        contentType: z.string().optional(),
-        size: z.number().int().optional(),
-        reason: z.string().optional(),
+        contentType: z.string().max(100).optional(),
+        size: z.number().int().min(0).optional(),
+        reason: z.string().max(500).optional(),
       }),
     ),
     history: z.array(caseEventViewSchema),
@@ -71,12 +76,12 @@ export const caseSummarySchema = z
   .object({
     caseId: caseIdSchema,
     diarienummer: diarienummerSchema,
-    kind: z.string(),
-    subject: z.string(),
-    title: z.object({ sv: z.string(), en: z.string() }),
+    kind: z.string().max(40),
+    subject: z.string().max(100),
+    title: localizedText,
     status: caseStatusSchema,
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
   })
   .meta({ id: 'CaseSummary' });
 export type CaseSummary = z.infer<typeof caseSummarySchema>;
@@ -86,7 +91,7 @@ export const myCasesQuerySchema = z.object({
   cursor: z.string().max(512).optional().meta({ description: 'The `nextCursor` of the previous page' }),
 });
 export const myCasesPageSchema = z
-  .object({ items: z.array(caseSummarySchema), nextCursor: z.string().optional() })
+  .object({ items: z.array(caseSummarySchema), nextCursor: z.string().max(512).optional() })
   .meta({ id: 'CasePage' });
 export type MyCasesPage = z.infer<typeof myCasesPageSchema>;
 
@@ -111,11 +116,11 @@ export type AttachmentRequest = z.infer<typeof attachmentRequestSchema>;
 
 export const attachmentUploadSchema = z
   .object({
-    attachmentId: z.string(),
-    uploadUrl: z.url().meta({ description: 'Presigned PUT URL; send the file with the declared Content-Type' }),
+    attachmentId: z.string().max(26),
+    uploadUrl: z.url().max(4096).meta({ description: 'Presigned PUT URL; send the file with the declared Content-Type' }),
     method: z.literal('PUT'),
-    headers: z.record(z.string(), z.string()),
-    expiresAt: z.iso.datetime(),
+    headers: z.record(z.string().max(100), z.string().max(1000)),
+    expiresAt: isoDateTime,
   })
   .meta({ id: 'AttachmentUpload' });
 export type AttachmentUpload = z.infer<typeof attachmentUploadSchema>;

@@ -18,6 +18,7 @@ export function luhnValid(digits: string): boolean {
 export const personnummerSchema = z
   .string()
   .trim()
+  .max(13)
   .regex(/^\d{8}-?\d{4}$/, 'personnummer must be 12 digits, ÅÅÅÅMMDDNNNN')
   .transform((v) => v.replace('-', ''))
   .refine((v) => {
@@ -33,6 +34,7 @@ export const personnummerSchema = z
 export const organisationsnummerSchema = z
   .string()
   .trim()
+  .max(11)
   .regex(/^\d{6}-?\d{4}$/, 'organisationsnummer must be 10 digits, NNNNNN-NNNN')
   .transform((v) => v.replace('-', ''))
   .refine((v) => Number(v[2]) >= 2, 'organisationsnummer must have 2 or more as its third digit')

@@ -1,17 +1,35 @@
 import { z } from 'zod';
-import type { RouteSpec } from './api.js';
+import { API_THROTTLE, type RouteSpec } from './api.js';
 import { routesByService } from './index.js';
 import type { Municipality } from './municipality.js';
 import { problemSchema } from './problem.js';
 
 type JsonSchema = Record<string, unknown>;
 
+const INT32 = 2 ** 31;
+
+/** Integers carry their width (int32 when both bounds fit, else int64), as clients generating code need it. */
+function integerFormat({ jsonSchema }: { jsonSchema: JsonSchema }): void {
+  if (jsonSchema.type !== 'integer' || jsonSchema.format) return;
+  const min = typeof jsonSchema.minimum === 'number' ? jsonSchema.minimum : -Infinity;
+  const max = typeof jsonSchema.maximum === 'number' ? jsonSchema.maximum : Infinity;
+  jsonSchema.format = min >= -INT32 && max < INT32 ? 'int32' : 'int64';
+}
+
+const commonHeaderDocs = {
+  'RateLimit-Limit': { description: `Requests per second the API allows (${API_THROTTLE.ratePerSecond})`, schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 100000 } },
+  'RateLimit-Reset': { description: 'Seconds until the allowance is renewed', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 } },
+  'RateLimit-Policy': { description: 'The rate-limit policy: rate per window and burst', schema: { type: 'string', maxLength: 100 } },
+  'Access-Control-Allow-Origin': { description: "The municipality's web origin, where the web forms run", schema: { type: 'string', maxLength: 200 } },
+};
+const retryAfterDoc = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 } } };
+
 /** Collects JSON Schemas converted from zod; schemas with a meta `id` become shared components. */
 class ComponentCollector {
   readonly schemas: Record<string, JsonSchema> = {};
 
   convert(schema: z.ZodType): JsonSchema {
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12', override: integerFormat }) as JsonSchema;
     delete json.$schema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
     delete json.$defs;
@@ -73,6 +91,7 @@ function operation(route: RouteSpec, components: ComponentCollector): JsonSchema
   for (const [status, response] of Object.entries(withDefaults)) {
     responses[status] = {
       description: response.description,
+      headers: { ...commonHeaderDocs, ...(status === '429' || status === '503' ? retryAfterDoc : {}) },
       ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: components.convert(response.schema) } } } : {}),
     };
   }
@@ -111,7 +130,7 @@ export function buildOpenApiDocument(options: { municipality: Municipality; serv
       contact: { name: municipality.name.sv, email: municipality.mailFrom },
       license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
     },
-    servers: [{ url: options.serverUrl ?? municipality.publicBaseUrl }],
+    servers: [{ url: options.serverUrl ?? municipality.publicBaseUrl, description: 'production: the public API', 'x-internal': false }],
     tags: [
       { name: 'platform', description: 'Health and this document' },
       { name: 'forms', description: 'Online forms (S1): each submission becomes a case' },
@@ -141,7 +160,7 @@ export function buildOpenApiDocument(options: { municipality: Municipality; serv
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: "An ID token of the municipality's user pool (residents through BankID/Freja; officers with their department group)",
+          description: "An ID token of the municipality's user pool (residents through BankID/Freja; officers with their department group). Tokens follow RFC8725 (JWT best current practices): RS256 only, issuer, audience, expiry and token_use are verified.",
         },
       },
     },

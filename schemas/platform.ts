@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteSpec } from './api.js';
 import { problemSchema } from './problem.js';
 
-export const healthSchema = z.object({ status: z.literal('ok'), municipality: z.string() }).meta({ id: 'Health' });
+export const healthSchema = z.object({ status: z.literal('ok'), municipality: z.string().max(40) }).meta({ id: 'Health' });
 
 export const platformRoutes: readonly RouteSpec[] = [
   {
@@ -21,7 +21,7 @@ export const platformRoutes: readonly RouteSpec[] = [
     summary: 'This OpenAPI 3.1 document',
     tags: ['platform'],
     auth: 'public',
-    responses: { 200: { description: 'OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+    responses: { 200: { description: 'OpenAPI document', schema: z.record(z.string().max(100), z.unknown()) } },
   },
 ];
 

@@ -73,6 +73,14 @@ export function createApiHandler(options: ApiHandlerOptions) {
     routes: routeHandlers,
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {
       const allow = patterns.filter((p) => p.pattern.test(path)).map((p) => p.route.method);
+      // CORS preflight of the municipality's web forms.
+      if (method === 'OPTIONS' && allow.length > 0) {
+        return jsonResponse(204, undefined, {
+          'Access-Control-Allow-Methods': [...allow, 'OPTIONS'].join(', '),
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, X-Access-Code, X-Correlation-Id, Accept-Language',
+          'Access-Control-Max-Age': '600',
+        });
+      }
       if (allow.length > 0) throw new MethodNotAllowedError(messages.methodNotAllowed, { method, allow: allow.join(', ') }, allow);
       throw new NotFoundError(messages.routeNotFound, { path });
     },

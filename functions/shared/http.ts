@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteSpec } from '../../schemas/api.js';
+import { rateLimitHeaders, type RouteSpec } from '../../schemas/api.js';
 import type { Language } from './i18n.js';
 import type { Logger } from './logger.js';
 
@@ -54,7 +54,13 @@ export function lowerCaseHeaders(headers: APIGatewayProxyEvent['headers'] | null
   return out;
 }
 
+/** Browsers may call the API from the municipality's own web origin, where its web forms run. */
+const allowedOrigin = process.env.PUBLIC_BASE_URL ? new URL(process.env.PUBLIC_BASE_URL).origin : '*';
+
 const baseHeaders = {
+  ...rateLimitHeaders,
+  'Access-Control-Allow-Origin': allowedOrigin,
+  Vary: 'Origin',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',

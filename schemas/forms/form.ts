@@ -18,6 +18,7 @@ export const contactSchema = z
     phone: z
       .string()
       .trim()
+      .max(20)
       .regex(/^\+?[0-9 ()-]{6,20}$/, 'not a phone number')
       .optional()
       .meta(label('Telefonnummer', 'Phone number')),
@@ -30,6 +31,7 @@ export const swedishAddressSchema = z
     postalCode: z
       .string()
       .trim()
+      .max(6)
       .regex(/^\d{3} ?\d{2}$/, 'postal code must be five digits')
       .meta(label('Postnummer', 'Postal code')),
     city: z.string().trim().min(1).max(100).meta(label('Postort', 'City')),

@@ -12,10 +12,11 @@ export type { FormDeclaration } from './form.js';
 /** Every form offered. A new form is a new declaration here. */
 export const formCatalogue: readonly FormDeclaration[] = [parkeringstillstandForm, synpunktForm, varmepumpForm];
 
-const localized = z.object({ sv: z.string(), en: z.string() });
+const localized = z.object({ sv: z.string().max(1000), en: z.string().max(1000) });
 
 export const formIdSchema = z
   .string()
+  .max(61)
   .regex(/^[a-z][a-z0-9-]{1,60}$/, 'not a form id')
   .meta({ example: 'synpunkt' });
 
@@ -25,7 +26,7 @@ export const formSummarySchema = z
     version: z.number().int(),
     title: localized,
     description: localized,
-    department: z.object({ id: z.string(), name: localized }),
+    department: z.object({ id: z.string().max(40), name: localized }),
   })
   .meta({ id: 'FormSummary' });
 export type FormSummary = z.infer<typeof formSummarySchema>;
@@ -34,7 +35,7 @@ export const formListSchema = z.object({ items: z.array(formSummarySchema) }).me
 
 export const formDocumentSchema = formSummarySchema
   .extend({
-    schema: z.record(z.string(), z.unknown()).meta({
+    schema: z.record(z.string().max(100), z.unknown()).meta({
       description: 'JSON Schema (2020-12) of the answers; each field has `title` (Swedish) and `x-labels` {sv, en}',
     }),
     attachmentsHint: localized.optional(),
@@ -46,9 +47,9 @@ export const submissionReceiptSchema = z
   .object({
     caseId: caseIdSchema,
     diarienummer: diarienummerSchema,
-    accessCode: z.string().meta({ description: 'Lets anyone holding it follow the case. Shown once; only its hash is stored.' }),
+    accessCode: z.string().max(64).meta({ description: 'Lets anyone holding it follow the case. Shown once; only its hash is stored.' }),
     status: caseStatusSchema,
-    caseUrl: z.url(),
+    caseUrl: z.url().max(2048),
   })
   .meta({ id: 'SubmissionReceipt' });
 export type SubmissionReceipt = z.infer<typeof submissionReceiptSchema>;

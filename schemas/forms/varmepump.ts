@@ -50,7 +50,7 @@ export const varmepumpSchema = z
         certified: z.boolean().meta(label('Certifierad borrare', 'Certified driller')),
       })
       .meta(label('Installatör', 'Installer')),
-    plannedStart: z.iso.date().meta(label('Planerad start', 'Planned start')),
+    plannedStart: z.iso.date().max(10).meta(label('Planerad start', 'Planned start')),
   })
   .refine((v) => v.heatSource !== 'bedrock' || (v.boreholes > 0 && v.boreholeDepthMeters > 0), {
     path: ['boreholes'],
