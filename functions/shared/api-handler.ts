@@ -69,18 +69,22 @@ export function createApiHandler(options: ApiHandlerOptions) {
     };
   });
 
+  // CORS preflight of the municipality's web forms, one per path.
+  const preflights = [...new Set(routes.map((r) => r.path))].map((path) => ({
+    method: 'OPTIONS' as const,
+    path,
+    handler: async () =>
+      jsonResponse(204, undefined, {
+        'Access-Control-Allow-Methods': [...routes.filter((r) => r.path === path).map((r) => r.method), 'OPTIONS'].join(', '),
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, X-Access-Code, X-Correlation-Id, Accept-Language',
+        'Access-Control-Max-Age': '600',
+      }),
+  }));
+
   const router = httpRouterHandler({
-    routes: routeHandlers,
+    routes: [...routeHandlers, ...preflights],
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {
       const allow = patterns.filter((p) => p.pattern.test(path)).map((p) => p.route.method);
-      // CORS preflight of the municipality's web forms.
-      if (method === 'OPTIONS' && allow.length > 0) {
-        return jsonResponse(204, undefined, {
-          'Access-Control-Allow-Methods': [...allow, 'OPTIONS'].join(', '),
-          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, X-Access-Code, X-Correlation-Id, Accept-Language',
-          'Access-Control-Max-Age': '600',
-        });
-      }
       if (allow.length > 0) throw new MethodNotAllowedError(messages.methodNotAllowed, { method, allow: allow.join(', ') }, allow);
       throw new NotFoundError(messages.routeNotFound, { path });
     },
