@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Municipality } from '../schemas/municipality.js';
+import { ApiStack } from './api-stack.js';
+import { loadMunicipality, projectRoot } from './municipality.js';
+import { StatefulStack } from './stateful-stack.js';
+
+export interface BuildAppOptions {
+  /** Where the cloud assembly is written. @default - the CLI's outdir, else a temporary directory */
+  readonly outdir?: string;
+  /** @default - env `MUNICIPALITY`, else context `municipality` (cdk.json) */
+  readonly municipalityId?: string;
+  /** Context over cdk.json's and the platform's defaults. @default - none */
+  readonly context?: Record<string, unknown>;
+}
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stateful: StatefulStack;
+  readonly api: ApiStack;
+  readonly municipality: Municipality;
+}
+
+/** The region when `CDK_DEFAULT_REGION` is not set. */
+export const DEFAULT_REGION = 'eu-north-1';
+
+/**
+ * Context the infra code relies on, so that the CLI (`cdk synth`) and an in-process synth (tests, the
+ * local runtime) produce the same template. cdk.json may override it deliberately.
+ */
+export const PLATFORM_CONTEXT: Readonly<Record<string, unknown>> = {
+  // The local runtime finds each function's bundle through Metadata['aws:asset:path'].
+  'aws:cdk:enable-asset-metadata': true,
+  // Exports and Fn::ImportValue between the stacks: the stateful stack cannot lose a value the API uses.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
+  '@aws-cdk/aws-s3:publicAccessBlockedByDefault': true,
+  // Notifications added from another stack must not be wiped by this bucket's own notifications.
+  '@aws-cdk/aws-s3:keepNotificationInImportedBucket': true,
+  '@aws-cdk/aws-apigateway:disableCloudWatchRole': true,
+  '@aws-cdk/aws-apigateway:authorizerChangeDeploymentLogicalId': true,
+  '@aws-cdk/aws-apigateway:requestValidatorUniqueId': true,
+  '@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard': true,
+};
+
+/**
+ * Builds the CDK app of one municipality: the stateful stack and the API stack, checked by cdk-nag's
+ * AWS Solutions rules as a validation plugin, so that any unacknowledged finding fails synth.
+ */
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const app = new App({
+    outdir: options.outdir,
+    context: { ...PLATFORM_CONTEXT, ...cdkJsonContext(), ...options.context },
+  });
+  const municipalityId =
+    options.municipalityId ?? process.env.MUNICIPALITY ?? (app.node.tryGetContext('municipality') as string | undefined);
+  if (!municipalityId) {
+    throw new Error('No municipality chosen: pass municipalityId, set MUNICIPALITY, or set the context value "municipality"');
+  }
+  const municipality = loadMunicipality(municipalityId);
+
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION };
+  const stateful = new StatefulStack(app, 'Stateful', {
+    env,
+    stackName: `eservices-${municipality.id}-stateful`,
+    description: `E-services of ${municipality.name.en}: data (table, buckets, key, user pool)`,
+    terminationProtection: true,
+    municipality,
+  });
+  const api = new ApiStack(app, 'Api', {
+    env,
+    stackName: `eservices-${municipality.id}-api`,
+    description: `E-services of ${municipality.name.en}: public API and functions`,
+    municipality,
+    table: stateful.table,
+    attachmentsBucket: stateful.attachmentsBucket,
+    userPool: stateful.userPool,
+  });
+
+  // Cost allocation per municipality (the programme asks for the cloud cost per case).
+  Tags.of(app).add('project', 'kommun-e-services');
+  Tags.of(app).add('municipality', municipality.id);
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stateful, api, municipality };
+}
+
+/** cdk.json's context, which the CLI passes but an in-process `new App()` would not see. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
