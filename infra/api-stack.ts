@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { API_THROTTLE, rateLimitHeaders } from '../schemas/api.js';
 import type { Municipality } from '../schemas/municipality.js';
 import { ApiFirewall } from './constructs/api-firewall.js';
 import { ProblemResponses } from './constructs/problem-responses.js';
@@ -29,9 +30,9 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly attachmentsBucket: IBucket;
   readonly userPool: IUserPool;
-  /** Steady requests per second for the whole stage, across all clients. @default 50 */
+  /** Steady requests per second for the whole stage, across all clients. @default API_THROTTLE.ratePerSecond (50) */
   readonly throttlingRateLimit?: number;
-  /** Requests the stage accepts in a burst above the steady rate. @default 100 */
+  /** Requests the stage accepts in a burst above the steady rate. @default API_THROTTLE.burst (100) */
   readonly throttlingBurstLimit?: number;
   /** Requests one client IP may make in 5 minutes before WAF blocks it. @default 1000 */
   readonly rateLimitPerIp?: number;
@@ -91,9 +92,10 @@ export class ApiStack extends Stack {
         // Errors only, and never request or response bodies: they carry personal data.
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        // Stage-wide limits, sized for one municipality's peak (a form campaign); WAF limits each IP.
-        throttlingRateLimit: props.throttlingRateLimit ?? 50,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        // Stage-wide limits, sized for one municipality's peak (a form campaign); WAF limits each IP. The
+        // same numbers are reported in every answer's RateLimit-* headers (schemas/api.ts).
+        throttlingRateLimit: props.throttlingRateLimit ?? API_THROTTLE.ratePerSecond,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? API_THROTTLE.burst,
       },
     });
     const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
@@ -105,7 +107,19 @@ export class ApiStack extends Stack {
       });
     }
 
-    new ProblemResponses(this, 'ProblemResponses', { api: this.api, problemTypeBase: municipality.publicBaseUrl });
+    new ProblemResponses(this, 'ProblemResponses', {
+      api: this.api,
+      problemTypeBase: municipality.publicBaseUrl,
+      // The same headers as the functions' answers (functions/shared/http.ts), so that the municipality's
+      // web forms can read a gateway error too.
+      headers: {
+        ...rateLimitHeaders,
+        'Access-Control-Allow-Origin': new URL(municipality.publicBaseUrl).origin,
+        Vary: 'Origin',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
     new ApiFirewall(this, 'Firewall', {
       stage: this.api.deploymentStage,
       rateLimitPerIp: props.rateLimitPerIp,

@@ -14,6 +14,12 @@ export interface BuildAppOptions {
   readonly municipalityId?: string;
   /** Context over cdk.json's and the platform's defaults. @default - none */
   readonly context?: Record<string, unknown>;
+  /**
+   * CDK's built-in check of the templates against the CloudFormation resource schemas (about 5 s per
+   * synth); cdk-nag runs either way. Tests that only assert properties may turn it off.
+   * @default true
+   */
+  readonly cloudFormationValidation?: boolean;
 }
 
 export interface BuiltApp {
@@ -33,6 +39,8 @@ export const DEFAULT_REGION = 'eu-north-1';
 export const PLATFORM_CONTEXT: Readonly<Record<string, unknown>> = {
   // The local runtime finds each function's bundle through Metadata['aws:asset:path'].
   'aws:cdk:enable-asset-metadata': true,
+  // Metadata['aws:cdk:path'] on every resource, as the CLI writes it.
+  'aws:cdk:enable-path-metadata': true,
   // Exports and Fn::ImportValue between the stacks: the stateful stack cannot lose a value the API uses.
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
   '@aws-cdk/aws-iam:minimizePolicies': true,
@@ -54,6 +62,7 @@ export const PLATFORM_CONTEXT: Readonly<Record<string, unknown>> = {
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const app = new App({
     outdir: options.outdir,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
     context: { ...PLATFORM_CONTEXT, ...cdkJsonContext(), ...options.context },
   });
   const municipalityId =
@@ -85,8 +94,16 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   Tags.of(app).add('project', 'kommun-e-services');
   Tags.of(app).add('municipality', municipality.id);
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addComplianceChecks(app);
   return { app, stateful, api, municipality };
+}
+
+/**
+ * Runs cdk-nag's AWS Solutions rules when the app synthesizes. As a validation plugin (not an Aspect) a
+ * finding that is not acknowledged with `Validations.of(scope).acknowledge({ id, reason })` fails synth.
+ */
+export function addComplianceChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
 
 /** cdk.json's context, which the CLI passes but an in-process `new App()` would not see. */

@@ -12,14 +12,15 @@ export function municipalityConfigPath(municipalityId: string): string {
 }
 
 /**
- * Reads `config/municipalities/<id>.json` and validates it with `municipalitySchema`.
+ * Reads `config/municipalities/<id>.json` (under `root`, the project root by default) and validates it
+ * with `municipalitySchema`.
  * Throws an error that names the file and every invalid field, so a bad config stops synth early.
  */
-export function loadMunicipality(municipalityId: string): Municipality {
+export function loadMunicipality(municipalityId: string, root: string = projectRoot): Municipality {
   if (!/^[a-z][a-z0-9-]{1,40}$/.test(municipalityId)) {
     throw new Error(`Invalid municipality id "${municipalityId}": use lower-case letters, digits and hyphens`);
   }
-  const file = path.join(projectRoot, municipalityConfigPath(municipalityId));
+  const file = path.join(root, municipalityConfigPath(municipalityId));
   if (!existsSync(file)) {
     throw new Error(`No configuration for municipality "${municipalityId}": ${file} does not exist`);
   }

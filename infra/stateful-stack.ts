@@ -38,6 +38,9 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { municipality } = props;
+    // S3 delivers server access logs by the log bucket's policy, not by ACLs (BucketOwnerEnforced), in
+    // whatever app this stack is built.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     const key = new Key(this, 'Key', {
       description: `E-services of ${municipality.name.en}: cases, attachments and archive`,

@@ -45,6 +45,8 @@ export interface ProblemResponsesProps {
   readonly api: IRestApi;
   /** Base of the problem type URIs, e.g. the municipality's public address. */
   readonly problemTypeBase: string;
+  /** Headers on every gateway response besides `Content-Type`, e.g. CORS and rate-limit headers. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Makes API Gateway's own error responses RFC 9457 `application/problem+json`, like the functions' errors. */
@@ -65,7 +67,9 @@ export class ProblemResponses extends Construct {
         restApi: props.api,
         type: problem.type,
         statusCode: String(problem.status),
+        // Header values are mapping expressions: a literal is quoted.
         responseHeaders: {
+          ...Object.fromEntries(Object.entries(props.headers ?? {}).map(([name, value]) => [name, `'${value}'`])),
           'Content-Type': "'application/problem+json'",
           ...(problem.status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
         },
