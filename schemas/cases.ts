@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec } from './api.js';
+import { attachmentContentTypes, MAX_ATTACHMENT_BYTES } from './attachment-limits.js';
 import { problemSchema } from './problem.js';
 
 const isoDateTime = z.iso.datetime().max(40);
@@ -95,9 +96,7 @@ export const myCasesPageSchema = z
   .meta({ id: 'CasePage' });
 export type MyCasesPage = z.infer<typeof myCasesPageSchema>;
 
-/** Accepted attachment types; sniffed from the stored bytes, not trusted from the declaration. */
-export const attachmentContentTypes = ['application/pdf', 'image/jpeg', 'image/png', 'image/heic', 'image/webp'] as const;
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export { attachmentContentTypes, MAX_ATTACHMENT_BYTES } from './attachment-limits.js';
 
 export const attachmentRequestSchema = z
   .strictObject({

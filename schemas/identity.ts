@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Luhn (mod 10) check over a string of digits, as used by personnummer and organisationsnummer. */
 export function luhnValid(digits: string): boolean {

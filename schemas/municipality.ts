@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Text in the platform's languages; Swedish is required, English expected, more may be added. */
 export const localizedTextSchema = z.object({ sv: z.string().min(1), en: z.string().min(1) }).catchall(z.string());

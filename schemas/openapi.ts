@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_THROTTLE, type RouteSpec } from './api.js';
 import { routesByService } from './index.js';
 import type { Municipality } from './municipality.js';

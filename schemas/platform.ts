@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec } from './api.js';
 import { problemSchema } from './problem.js';
 

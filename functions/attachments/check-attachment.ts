@@ -1,4 +1,4 @@
-import { MAX_ATTACHMENT_BYTES, attachmentContentTypes } from '../../schemas/cases.js';
+import { MAX_ATTACHMENT_BYTES, attachmentContentTypes } from '../../schemas/attachment-limits.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import type { Logger } from '../shared/logger.js';
 import { SNIFF_BYTES, sniffContentType } from './sniff.js';

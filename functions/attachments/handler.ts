@@ -8,23 +8,24 @@ import { logger } from '../shared/logger.js';
 import { checkAttachment, type StoredObjectAccess } from './check-attachment.js';
 
 const bucket = requireEnv('ATTACHMENTS_BUCKET');
-const cases = dynamoCaseRepository(documentClient, requireEnv('TABLE_NAME'));
+const cases = dynamoCaseRepository(documentClient(), requireEnv('TABLE_NAME'));
+const s3Client = s3();
 
 const objects: StoredObjectAccess = {
   async size(key) {
     try {
-      return (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
+      return (await s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentLength;
     } catch (error) {
       if (error instanceof NotFound) return undefined;
       throw error;
     }
   },
   async firstBytes(key, count) {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
+    const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
     return object.Body ? object.Body.transformToByteArray() : new Uint8Array();
   },
   async remove(key, versionId) {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+    await s3Client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
   },
 };
 

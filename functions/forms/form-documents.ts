@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FormDeclaration, FormDocument, FormSummary } from '../../schemas/forms/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { departmentById } from '../shared/config.js';

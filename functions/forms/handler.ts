@@ -6,14 +6,14 @@ import { loadMunicipality, requireEnv } from '../shared/config.js';
 import { messages } from '../shared/i18n.js';
 import { NotFoundError } from '../shared/errors.js';
 import { sesMailer } from '../shared/mail.js';
-import { dynamoIdempotencyStore } from '../shared/middleware/idempotency.js';
+import { dynamoIdempotencyStore } from '../shared/idempotency-store.js';
 import { formDocument, formSummary } from './form-documents.js';
 import { submitForm } from './submit-form.js';
 
 const municipality = loadMunicipality();
 const tableName = requireEnv('TABLE_NAME');
-const cases = dynamoCaseRepository(documentClient, tableName);
-const sendMail = sesMailer(ses, municipality.mailFrom);
+const cases = dynamoCaseRepository(documentClient(), tableName);
+const sendMail = sesMailer(ses(), municipality.mailFrom);
 
 // Built once per instance: the documents only change with a deployment.
 const formList = { items: formCatalogue.map((f) => formSummary(f, municipality)) };
@@ -28,7 +28,7 @@ const formOrNotFound = (formId: string) => {
 export const handler = createApiHandler({
   routes: formsRoutes,
   departmentIds: new Set(municipality.departments.map((d) => d.id)),
-  idempotencyStore: dynamoIdempotencyStore(documentClient, tableName),
+  idempotencyStore: dynamoIdempotencyStore(documentClient(), tableName),
   operations: {
     listForms: async () => ({ status: 200, body: formList }),
     getForm: async ({ params }) => ({ status: 200, body: formDocuments.get(formOrNotFound(params.formId).formId) }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalizedText } from '../municipality.js';
 
 /** A field's label in Swedish and English; Swedish is also the JSON Schema `title`. */

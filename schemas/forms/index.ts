@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec } from '../api.js';
 import { caseIdSchema, caseStatusSchema, diarienummerSchema } from '../cases.js';
 import { problemSchema } from '../problem.js';

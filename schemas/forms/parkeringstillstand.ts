@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { personnummerSchema } from '../identity.js';
 import { contactSchema, label, secret, swedishAddressSchema, type FormDeclaration } from './form.js';
 

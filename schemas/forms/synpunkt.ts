@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contactSchema, label, type FormDeclaration } from './form.js';
 
 /** Synpunkt eller klagomål: a comment, complaint, suggestion or praise about any municipal service. */

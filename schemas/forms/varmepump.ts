@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { organisationsnummerSchema, personnummerSchema } from '../identity.js';
 import { contactSchema, label, secret, type FormDeclaration } from './form.js';
 

@@ -1,12 +1,15 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from 'zod';
+// One locale at a time: `z.locales` would bundle every language zod has.
+import en from 'zod/v4/locales/en.js';
+import sv from 'zod/v4/locales/sv.js';
 import { DEFAULT_BODY_LIMIT, type RouteSpec } from '../../../schemas/api.js';
 import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '../errors.js';
 import { messages, type Language } from '../i18n.js';
 import type { ApiContext, ValidatedEvent } from '../http.js';
 
-const zodLocales = { sv: z.locales.sv().localeError, en: z.locales.en().localeError } satisfies Record<Language, unknown>;
+const zodLocales = { sv: sv().localeError, en: en().localeError } satisfies Record<Language, unknown>;
 
 function fieldErrors(where: string, error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
