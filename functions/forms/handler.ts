@@ -1,4 +1,4 @@
-import { findForm, formCatalogue, formsRoutes } from '../../schemas/forms/index.js';
+import { findForm, formCatalogue, formsRoutes, type FormDocument } from '../../schemas/forms/index.js';
 import { createApiHandler } from '../shared/api-handler.js';
 import { dynamoCaseRepository } from '../shared/case-repository.js';
 import { documentClient, ses } from '../shared/clients.js';
@@ -15,9 +15,9 @@ const tableName = requireEnv('TABLE_NAME');
 const cases = dynamoCaseRepository(documentClient(), tableName);
 const sendMail = sesMailer(ses(), municipality.mailFrom);
 
-// Built once per instance: the documents only change with a deployment.
+// Built once per instance, on first use: the documents only change with a deployment.
 const formList = { items: formCatalogue.map((f) => formSummary(f, municipality)) };
-const formDocuments = new Map(formCatalogue.map((f) => [f.formId, formDocument(f, municipality)]));
+const formDocuments = new Map<string, FormDocument>();
 
 const formOrNotFound = (formId: string) => {
   const form = findForm(formId);
@@ -31,7 +31,11 @@ export const handler = createApiHandler({
   idempotencyStore: dynamoIdempotencyStore(documentClient(), tableName),
   operations: {
     listForms: async () => ({ status: 200, body: formList }),
-    getForm: async ({ params }) => ({ status: 200, body: formDocuments.get(formOrNotFound(params.formId).formId) }),
+    getForm: async ({ params }) => {
+      const form = formOrNotFound(params.formId);
+      if (!formDocuments.has(form.formId)) formDocuments.set(form.formId, formDocument(form, municipality));
+      return { status: 200, body: formDocuments.get(form.formId) };
+    },
     submitForm: async ({ params, body, caller, log }) => {
       const receipt = await submitForm(
         { cases, sendMail, municipality, now: () => new Date(), log },

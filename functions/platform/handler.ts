@@ -4,8 +4,9 @@ import { createApiHandler } from '../shared/api-handler.js';
 import { loadMunicipality, publicBaseUrl } from '../shared/config.js';
 
 const municipality = loadMunicipality();
-// Generated once per instance from the same zod schemas that validate requests.
-const openApiDocument = buildOpenApiDocument({ municipality, serverUrl: publicBaseUrl(municipality) });
+// Generated on first request, once per instance, from the same zod schemas that validate requests
+// (not at init: most cold starts serve health checks and 404s).
+let openApiDocument: Record<string, unknown> | undefined;
 
 /** Health, the OpenAPI document, and the 404 answer for every path no e-service claims. */
 export const handler = createApiHandler({
@@ -13,6 +14,9 @@ export const handler = createApiHandler({
   departmentIds: new Set(municipality.departments.map((d) => d.id)),
   operations: {
     getHealth: async () => ({ status: 200, body: { status: 'ok', municipality: municipality.id } }),
-    getOpenApi: async () => ({ status: 200, body: openApiDocument }),
+    getOpenApi: async () => {
+      openApiDocument ??= buildOpenApiDocument({ municipality, serverUrl: publicBaseUrl(municipality) });
+      return { status: 200, body: openApiDocument };
+    },
   },
 });

@@ -1,0 +1,93 @@
+// `npm run bench`: bundle size and init time per function, AWS calls per request, latency under load.
+// Figures are ratios and counts where possible: this machine is noisy.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { buildApp } from '../infra/build-app.js';
+import { startLocalPlatform } from '../local/platform.js';
+import { validAnswers } from '../test/events/answers.js';
+import { bundleSize, buildReferenceBundle, initTimes, median, readJson, sdkPackagesOf } from './bundles.js';
+
+const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function bundles(): Promise<void> {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-assembly-'));
+  try {
+    const { app } = buildApp({ outdir, cloudFormationValidation: false });
+    app.synth();
+    console.log(`\n## Functions (init: median of ${INIT_RUNS} fresh processes each)\n`);
+    console.log('| function | bundle | target 250 KB | SDK packages | reference bundle | init CPU ms | reference init CPU ms | init ratio (target <= 1.5) |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const file of readdirSync(outdir).filter((f) => f.endsWith('.template.json'))) {
+      const template = readJson<Template>(join(outdir, file));
+      for (const resource of Object.values(template.Resources)) {
+        const assetPath = resource.Metadata?.['aws:asset:path'];
+        if (resource.Type !== 'AWS::Lambda::Function' || typeof assetPath !== 'string') continue;
+        const name = String(resource.Metadata?.['aws:cdk:path']).replace(/\/Resource$/, '');
+        const bundle = join(outdir, assetPath, 'index.mjs');
+        const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+        // Names that CloudFormation would resolve; init only needs them to be set.
+        const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k.toLowerCase()}`]));
+        const packages = sdkPackagesOf(bundle);
+        const reference = await buildReferenceBundle(packages, mkdtempSync(join(outdir, 'reference-')));
+        const own = median(initTimes(bundle, environment, INIT_RUNS));
+        const base = median(initTimes(reference, {}, INIT_RUNS));
+        const size = bundleSize(bundle);
+        console.log(
+          `| ${name} | ${size} B (${kb(size)}) | ${size <= 250 * 1024 ? 'met' : 'not met'} | ${packages.join(', ') || 'none'} | ${kb(bundleSize(reference))} | ${own.toFixed(1)} | ${base.toFixed(1)} | ${(own / base).toFixed(2)} |`,
+        );
+      }
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+async function load(url: string, options: { method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string> } = {}) {
+  const result = await autocannon({ url, connections: 20, duration: LOAD_SECONDS, ...options });
+  return result;
+}
+
+async function traffic(): Promise<void> {
+  const platform = await startLocalPlatform({ quiet: true });
+  try {
+    const submit = () =>
+      fetch(`${platform.apiUrl}/forms/synpunkt/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(validAnswers.synpunkt),
+      }).then((r) => r.json() as Promise<{ caseId: string; accessCode: string }>);
+    const { caseId, accessCode } = await submit();
+
+    console.log(`\n## Latency through the local runtime (autocannon, 20 connections, ${LOAD_SECONDS} s each)\n`);
+    console.log('| route | requests | non-2xx | p50 ms | p99 ms | req/s |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    const read = await load(`${platform.apiUrl}/cases/${caseId}`, { headers: { 'X-Access-Code': accessCode } });
+    const write = await load(`${platform.apiUrl}/forms/synpunkt/submissions`, {
+      method: 'POST',
+      body: JSON.stringify(validAnswers.synpunkt),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    for (const [route, r] of [
+      ['GET /cases/{caseId}', read],
+      ['POST /forms/{formId}/submissions', write],
+    ] as const) {
+      console.log(`| ${route} | ${r.requests.total} | ${r.non2xx} | ${r.latency.p50} | ${r.latency.p99} | ${r.requests.average} |`);
+    }
+  } finally {
+    await platform.stop();
+  }
+}
+
+// `npm run bench -- bundles` or `-- traffic` runs one part.
+const only = process.argv[2];
+if (!only || only === 'bundles') await bundles();
+if (!only || only === 'traffic') await traffic();
