@@ -55,11 +55,6 @@ export class ApiFirewall extends Construct {
       ],
     });
 
-    const association = new CfnWebACLAssociation(this, 'Association', {
-      resourceArn: props.stage.stageArn,
-      webAclArn: this.webAcl.attrArn,
-    });
-    // The stage ARN is formatted from names, not referenced, so order the association after the stage.
-    association.node.addDependency(props.stage);
+    new CfnWebACLAssociation(this, 'Association', { resourceArn: props.stage.stageArn, webAclArn: this.webAcl.attrArn });
   }
 }

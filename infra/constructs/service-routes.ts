@@ -59,7 +59,8 @@ export function addServiceRoutes(props: ServiceRoutesProps): Method[] {
   }
 
   // API Gateway answers a method a resource lacks with 403 Missing Authentication Token; ANY sends it to
-  // the function instead, whose router answers 405 with an Allow header. Specific methods win over ANY.
+  // the function instead, whose router answers 405 with an Allow header (or a CORS preflight, which
+  // carries no token, so ANY is public). Specific methods win over ANY.
   for (const [routePath, resource] of routeResources) {
     const existing = resource.node.tryFindChild('ANY');
     if (existing) throw new Error(`Path ${routePath} is already served by another function; a path belongs to one e-service`);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatefulStack } from '../../infra/stateful-stack.js';
@@ -185,7 +185,7 @@ describe('StatefulStack', () => {
     const app = new App({ builtinCloudFormationValidation: false });
     const stack = new StatefulStack(app, 'Stateful', { municipality: built.municipality, archiveRetention: Duration.days(365) });
     // Act
-    const custom = Template.fromStack(stack as Stack);
+    const custom = Template.fromStack(stack);
     // Assess
     custom.hasResourceProperties('AWS::S3::Bucket', {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
