@@ -21,8 +21,6 @@ export class PlatformService extends Construct {
       entry: 'functions/platform/handler.ts',
       description: 'Platform: health, OpenAPI document, 404 for unknown routes',
       municipality: props.municipality,
-      // Health and the OpenAPI document need little memory.
-      memorySize: 512,
     });
     addServiceRoutes({
       api: props.api,
