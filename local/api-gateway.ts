@@ -131,12 +131,9 @@ export class LocalApiGateway {
     }
     const api = target.api ?? EMPTY_API;
 
-    const declaredLength = Number(req.headers['content-length'] ?? 0);
-    const body = declaredLength > MAX_BODY_BYTES ? undefined : await readBody(req, MAX_BODY_BYTES);
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (body === undefined) {
-      res.setHeader('Connection', 'close');
       this.send(res, this.gatewayResponse(api, { type: 'REQUEST_TOO_LARGE' }, request));
-      res.on('finish', () => req.destroy());
       return;
     }
 
@@ -248,24 +245,19 @@ export class LocalApiGateway {
   }
 }
 
-/** Reads the body up to `limit` bytes; undefined when it is larger (the rest is drained, not kept). */
+/**
+ * Reads the body up to `limit` bytes; undefined when it is larger. A larger body is still read to its end
+ * (and dropped): answering 413 while the client is still sending would reset its connection.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
+    req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      // Keep the socket usable for the 413 answer: stop keeping data but let the stream flow.
-      req.off('data', onData);
-      req.resume();
-      chunks.length = 0;
-      resolve(undefined);
-    };
-    req.on('data', onData);
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
     req.once('end', () => resolve(size <= limit ? Buffer.concat(chunks) : undefined));
     req.once('error', reject);
   });
