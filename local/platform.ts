@@ -40,6 +40,8 @@ export interface LocalPlatformOptions {
   readonly outdir?: string;
   /** Serve an assembly that is already synthesized instead of synthesizing `infra/build-app.ts`. */
   readonly assemblyDir?: string;
+  /** Reuse the assembly in `outdir` when no source of the app changed since its synth. @default false */
+  readonly reuseSynth?: boolean;
 }
 
 /** Endpoints and credentials for AWS SDK clients that talk to the local emulators. */
@@ -69,7 +71,7 @@ export interface LocalPlatform {
   readonly functions: Readonly<Record<string, string>>;
   /** Issuer, audience and signing key of the local identity provider. */
   readonly identity: TokenSigningSettings & { readonly jwksUrl: string };
-  /** Milliseconds per start phase. */
+  /** Milliseconds from the start call until each phase was done (synth or synthReused, dynamodb, s3, ses, provision, ready). */
   readonly timings: Readonly<Record<string, number>>;
   /** Signs an ID token as the platform's user pool would issue it. */
   issueToken(request: TokenRequest): Promise<string>;
@@ -152,8 +154,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     try {
       if (!assemblyDir) {
         const outdir = options.outdir ?? (persistent ? join(projectRoot, 'cdk.out', 'local') : join(dataDir, 'cdk.out'));
-        assemblyDir = await synthesizeApp({ outdir, ...(options.municipalityId ? { municipalityId: options.municipalityId } : {}) });
-        mark('synth');
+        const synth = await synthesizeApp({
+          outdir,
+          reuse: options.reuseSynth ?? false,
+          ...(options.municipalityId ? { municipalityId: options.municipalityId } : {}),
+        });
+        assemblyDir = synth.directory;
+        mark(synth.reused ? 'synthReused' : 'synth');
       }
     } finally {
       await emulators;

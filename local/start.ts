@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole platform on this machine, from the synthesized CDK app, with data kept in
  * `.local/` between runs. Ports: API 4100, DynamoDB 4101, S3 4102, SES inbox 4103 (override with
- * LOCAL_API_PORT, LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT, LOCAL_SES_PORT).
+ * LOCAL_API_PORT, LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT, LOCAL_SES_PORT). The app is synthesized into
+ * `cdk.out/local` and reused while no source changes (LOCAL_SYNTH=always to force a synth).
  */
 import { join } from 'node:path';
 import { startLocalPlatform } from './platform.js';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
     dynamoPort: port('LOCAL_DYNAMODB_PORT', 4101),
     s3Port: port('LOCAL_S3_PORT', 4102),
     sesPort: port('LOCAL_SES_PORT', 4103),
+    // A restart without changes skips the synth; LOCAL_SYNTH=always forces it.
+    reuseSynth: process.env['LOCAL_SYNTH'] !== 'always',
     ...(process.env['MUNICIPALITY'] ? { municipalityId: process.env['MUNICIPALITY'] } : {}),
   });
   const platform = await starting;
@@ -57,7 +60,9 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
-      `Local platform ready in ${readyMs} ms (synth ${timings['synth'] ?? '-'} ms, DynamoDB Local ${timings['dynamodb']} ms after start)`,
+      `Local platform ready in ${readyMs} ms (${
+        timings['synth'] === undefined ? 'app unchanged: synth reused' : `synth ${timings['synth']} ms`
+      }; DynamoDB Local up at ${timings['dynamodb']} ms)`,
       `  API          ${platform.apiUrl}/`,
       `  OpenAPI      ${platform.apiUrl}/openapi.json`,
       `  Mail inbox   ${platform.inboxUrl}`,
