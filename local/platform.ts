@@ -216,6 +216,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     delivery.subscriptions = readBucketSubscriptions(stacks, resolver);
 
     const api = pickApi(apis, quiet);
+    if (api && !quiet) warnAboutMissingFunctions(api, runtime);
     gateway.serve({ ...(api ? { api } : {}), functions: runtime, identity });
     mark('ready');
 
@@ -271,4 +272,19 @@ function pickApi(apis: readonly RestApi[], quiet: boolean): RestApi | undefined 
   const sorted = [...apis].sort((a, b) => count(b) - count(a));
   if (sorted.length > 1 && !quiet) console.warn(`[local] ${sorted.length} REST APIs in the app; serving ${sorted[0]!.name}`);
   return sorted[0];
+}
+
+/** A method whose function has no local bundle would answer 502 on every call: say so at start. */
+function warnAboutMissingFunctions(api: RestApi, runtime: FunctionRuntime): void {
+  const missing = new Set<string>();
+  const visit = (node: RestApi['root']): void => {
+    for (const method of node.methods.values()) {
+      if (method.integration.type === 'AWS_PROXY' && !runtime.definitions.has(method.integration.functionName)) {
+        missing.add(method.integration.functionName);
+      }
+    }
+    node.children.forEach(visit);
+  };
+  visit(api.root);
+  for (const name of missing) console.warn(`[local] the API calls ${name}, which has no Node.js bundle in the assembly: its routes answer 502`);
 }
