@@ -59,6 +59,22 @@ export interface CaseRepositoryOptions {
 export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: string, options: CaseRepositoryOptions = {}): CaseRepository {
   const budget = options.contentionBudgetMs ?? 8000;
   const lastNumbers = new Map<string, number>();
+  // Registrations of one series from this instance go one at a time: racing each other would only
+  // cancel each other's transactions. Other instances are kept out by the counter's condition.
+  const seriesQueues = new Map<string, Promise<unknown>>();
+  const inSeriesOrder = <T>(series: string, work: () => Promise<T>): Promise<T> => {
+    const previous = seriesQueues.get(series) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    seriesQueues.set(series, settled);
+    void settled.then(() => {
+      if (seriesQueues.get(series) === settled) seriesQueues.delete(series);
+    });
+    return next;
+  };
 
   /** Retries a transaction that lost a race; `attempt` returns false when it must be tried again. */
   async function withContention(attempt: (round: number) => Promise<boolean>): Promise<void> {
@@ -71,79 +87,83 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
     }
   }
 
-  return {
-    async createCase(newCase, firstEvent) {
-      const counter = counterKey(newCase.series, newCase.year);
-      const counterId = counter.pk;
-      let last = lastNumbers.get(counterId);
-      if (last === undefined) {
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: counter, ConsistentRead: true }));
-        last = Number(Item?.last ?? 0);
-      }
-      let created: CaseRecord | undefined;
-      await withContention(async () => {
-        const number = last! + 1;
-        const event: CaseEvent = { ...firstEvent, eventId: newUlid() };
-        const record: CaseRecord = {
-          ...newCase,
-          diarienummer: formatDiarienummer(newCase.series, newCase.year, number),
-          number,
-          status: statusAfter(undefined, event),
-          updatedAt: event.at,
-          version: 1,
-        };
-        try {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: counter,
-                    UpdateExpression: 'SET #last = :number, entity = :entity',
-                    ConditionExpression: last === 0 ? 'attribute_not_exists(pk)' : '#last = :last',
-                    ExpressionAttributeNames: { '#last': 'last' },
-                    ExpressionAttributeValues: { ':number': number, ':entity': 'register-counter', ...(last === 0 ? {} : { ':last': last }) },
-                    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                  },
+  async function registerCase(newCase: NewCase, firstEvent: Omit<CaseEvent, 'eventId'>): Promise<CaseRecord> {
+    const counter = counterKey(newCase.series, newCase.year);
+    const counterId = counter.pk;
+    let last = lastNumbers.get(counterId);
+    if (last === undefined) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: counter, ConsistentRead: true }));
+      last = Number(Item?.last ?? 0);
+    }
+    let created: CaseRecord | undefined;
+    await withContention(async () => {
+      const number = last! + 1;
+      const event: CaseEvent = { ...firstEvent, eventId: newUlid() };
+      const record: CaseRecord = {
+        ...newCase,
+        diarienummer: formatDiarienummer(newCase.series, newCase.year, number),
+        number,
+        status: statusAfter(undefined, event),
+        updatedAt: event.at,
+        version: 1,
+      };
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: counter,
+                  UpdateExpression: 'SET #last = :number, entity = :entity',
+                  ConditionExpression: last === 0 ? 'attribute_not_exists(pk)' : '#last = :last',
+                  ExpressionAttributeNames: { '#last': 'last' },
+                  ExpressionAttributeValues: { ':number': number, ':entity': 'register-counter', ...(last === 0 ? {} : { ':last': last }) },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: {
-                      ...caseKey(record.caseId),
-                      entity: 'case',
-                      ...record,
-                      ...(record.ownerSub ? { gsi1pk: `OWNER#${record.ownerSub}`, gsi1sk: `${record.createdAt}#${record.caseId}` } : {}),
-                      gsi2pk: `DEPARTMENT#${record.departmentId}`,
-                      gsi2sk: `${record.createdAt}#${record.caseId}`,
-                      gsi3pk: `SERIES#${record.series}#${record.year}`,
-                      gsi3sk: String(number).padStart(10, '0'),
-                    },
-                    ConditionExpression: 'attribute_not_exists(pk)',
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...caseKey(record.caseId),
+                    entity: 'case',
+                    ...record,
+                    ...(record.ownerSub ? { gsi1pk: `OWNER#${record.ownerSub}`, gsi1sk: `${record.createdAt}#${record.caseId}` } : {}),
+                    gsi2pk: `DEPARTMENT#${record.departmentId}`,
+                    gsi2sk: `${record.createdAt}#${record.caseId}`,
+                    gsi3pk: `SERIES#${record.series}#${record.year}`,
+                    gsi3sk: String(number).padStart(10, '0'),
                   },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
-                { Put: { TableName: tableName, Item: eventItem(record.caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } },
-              ],
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof TransactionCanceledException)) throw error;
-          const counterReason = error.CancellationReasons?.[0];
-          if (counterReason?.Code === 'ConditionalCheckFailed') {
-            // Another case took this number; the failure tells us the counter's current value.
-            last = counterReason.Item ? Number(unmarshall(counterReason.Item).last ?? 0) : last! + 1;
-            lastNumbers.set(counterId, last);
-            return false;
-          }
-          if (error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) return false;
-          throw error;
+              },
+              { Put: { TableName: tableName, Item: eventItem(record.caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const counterReason = error.CancellationReasons?.[0];
+        if (counterReason?.Code === 'ConditionalCheckFailed') {
+          // Another case took this number; the failure tells us the counter's current value.
+          last = counterReason.Item ? Number(unmarshall(counterReason.Item).last ?? 0) : last! + 1;
+          lastNumbers.set(counterId, last);
+          return false;
         }
-        lastNumbers.set(counterId, number);
-        created = record;
-        return true;
-      });
-      return created!;
+        if (error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) return false;
+        throw error;
+      }
+      lastNumbers.set(counterId, number);
+      created = record;
+      return true;
+    });
+    return created!;
+  }
+
+  return {
+    createCase(newCase, firstEvent) {
+      return inSeriesOrder(counterKey(newCase.series, newCase.year).pk, () => registerCase(newCase, firstEvent));
     },
 
     async getCase(caseId) {
