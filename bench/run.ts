@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { buildApp } from '../infra/build-app.js';
+import { AwsCallLog, type AwsCall } from '../local/aws-call-log.js';
 import { startLocalPlatform } from '../local/platform.js';
 import { validAnswers } from '../test/events/answers.js';
 import { bundleSize, buildReferenceBundle, initTimes, median, readJson, sdkPackagesOf } from './bundles.js';
@@ -56,8 +57,15 @@ async function load(url: string, options: { method?: 'GET' | 'POST'; body?: stri
   return result;
 }
 
+const summarize = (calls: readonly AwsCall[]) => {
+  const counts = new Map<string, number>();
+  for (const { service, operation } of calls) counts.set(`${service} ${operation}`, (counts.get(`${service} ${operation}`) ?? 0) + 1);
+  return [...counts].map(([call, n]) => `${n} × ${call}`).join(', ') || 'none';
+};
+
 async function traffic(): Promise<void> {
-  const platform = await startLocalPlatform({ quiet: true });
+  const awsCallLog = new AwsCallLog();
+  const platform = await startLocalPlatform({ quiet: true, awsCallLog });
   try {
     const submit = () =>
       fetch(`${platform.apiUrl}/forms/synpunkt/submissions`, {
@@ -65,7 +73,23 @@ async function traffic(): Promise<void> {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(validAnswers.synpunkt),
       }).then((r) => r.json() as Promise<{ caseId: string; accessCode: string }>);
+    // Warm both functions first: the calls counted are those of a warm instance.
     const { caseId, accessCode } = await submit();
+    const readCase = () => fetch(`${platform.apiUrl}/cases/${caseId}`, { headers: { 'X-Access-Code': accessCode } }).then((r) => r.json());
+    await readCase();
+
+    console.log('\n## AWS calls per request (warm instance, counted at the emulators)\n');
+    console.log('| route | calls | target |');
+    console.log('| --- | --- | --- |');
+    console.log(`| GET /cases/{caseId} | ${summarize(await awsCallLog.during(readCase))} | 1 × dynamodb Query |`);
+    console.log(`| POST /forms/{formId}/submissions | ${summarize(await awsCallLog.during(submit))} | 1 × dynamodb TransactWriteItems + 1 × sesv2 SendEmail |`);
+    const keyed = () =>
+      fetch(`${platform.apiUrl}/forms/synpunkt/submissions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${Date.now()}` },
+        body: JSON.stringify(validAnswers.synpunkt),
+      });
+    console.log(`| POST … with Idempotency-Key | ${summarize(await awsCallLog.during(keyed))} | + the key's claim and its answer |`);
 
     console.log(`\n## Latency through the local runtime (autocannon, 20 connections, ${LOAD_SECONDS} s each)\n`);
     console.log('| route | requests | non-2xx | p50 ms | p99 ms | req/s |');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LocalApiGateway } from './api-gateway.js';
+import type { AwsCallLog } from './aws-call-log.js';
 import { buildRestApis, type RestApi } from './api-routes.js';
 import { LOCAL_CREDENTIALS, assertPortFree, freePort, startDynamoDb, startS3, startSes, type Emulator, type S3Emulator } from './emulators.js';
 import { FunctionRuntime, readFunctions } from './functions.js';
@@ -38,6 +39,8 @@ export interface LocalPlatformOptions {
   readonly municipalityId?: string;
   /** Where the CDK app is synthesized. @default `cdk.out/local` with a dataDir, else inside the temp dir */
   readonly outdir?: string;
+  /** Counts the AWS calls functions make (benchmarks): the functions reach the emulators through it. */
+  readonly awsCallLog?: AwsCallLog;
   /** Serve an assembly that is already synthesized instead of synthesizing `infra/build-app.ts`. */
   readonly assemblyDir?: string;
   /** Reuse the assembly in `outdir` when no source of the app changed since its synth. @default false */
@@ -197,11 +200,21 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
     };
+    const callLog = options.awsCallLog;
+    const functionEndpoints: Record<string, string> = callLog
+      ? {
+          AWS_ENDPOINT_URL_DYNAMODB: await callLog.proxy('dynamodb', dynamodb.url),
+          AWS_ENDPOINT_URL_S3: await callLog.proxy('s3', s3.url),
+          AWS_ENDPOINT_URL_SESV2: await callLog.proxy('sesv2', ses.url),
+        }
+      : {};
+    if (callLog) stops.push(() => callLog.close());
     const runtime = new FunctionRuntime(definitions, {
       quiet,
       workDir: join(dataDir, 'runtime'),
       environment: {
         ...variables,
+        ...functionEndpoints,
         // No instance metadata or X-Ray daemon here: do not let SDKs look for them.
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
