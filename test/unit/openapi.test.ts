@@ -43,3 +43,10 @@ describe('the OpenAPI document', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('docs/openapi.json', () => {
+  it('is the document the schemas generate (run `npm run openapi` after changing a route or schema)', () => {
+    const committed = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+});
