@@ -115,7 +115,8 @@ export class LocalApiGateway {
       sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
     };
     res.on('finish', () => {
-      if (!this.options.quiet) console.log(`[api] ${request.httpMethod} ${url} ${res.statusCode} ${Date.now() - started}ms`);
+      // The query is left out: it may hold access codes and API keys.
+      if (!this.options.quiet) console.log(`[api] ${request.httpMethod} ${request.path}${request.rawQuery ? '?…' : ''} ${res.statusCode} ${Date.now() - started}ms`);
     });
 
     const target = this.target;
