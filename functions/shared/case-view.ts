@@ -42,14 +42,9 @@ export function attachmentsOf(events: readonly CaseEvent[]): CaseView['attachmen
 export function caseView(record: CaseRecord, events: readonly CaseEvent[], municipality: Municipality): CaseView {
   const department = departmentById(municipality, record.departmentId);
   return {
-    caseId: record.caseId,
-    diarienummer: record.diarienummer,
-    kind: record.kind,
-    subject: record.subject,
-    title: { sv: record.title.sv, en: record.title.en },
+    ...caseSummary(record),
     department: { id: department.id, name: { sv: department.name.sv, en: department.name.en } },
     status: deriveStatus(events),
-    createdAt: record.createdAt,
     updatedAt: events.at(-1)?.at ?? record.updatedAt,
     answers: maskAnswers(record.answers, record.secretPaths),
     attachments: attachmentsOf(events),
