@@ -38,11 +38,21 @@ const eventItem = (caseId: string, event: CaseEvent) => ({
 
 const CASE_ATTRIBUTES = [
   'caseId', 'diarienummer', 'series', 'year', 'number', 'kind', 'subject', 'title', 'departmentId', 'ownerSub',
-  'accessCodeHash', 'answers', 'secretPaths', 'contactEmail', 'status', 'createdAt', 'updatedAt', 'version',
+  'accessCodeHash', 'secretPaths', 'contactEmail', 'status', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
+/**
+ * The case item. Answers are kept as a JSON string: they are never queried, and a resident's numbers and
+ * strings need not fit DynamoDB's number range or its rules for empty values.
+ */
+function toCaseItem(record: CaseRecord): Record<string, unknown> {
+  const { answers, ...rest } = record;
+  return { ...rest, answersJson: JSON.stringify(answers) };
+}
+
 function toCaseRecord(item: Record<string, unknown>): CaseRecord {
-  return Object.fromEntries(CASE_ATTRIBUTES.filter((k) => item[k] !== undefined).map((k) => [k, item[k]])) as unknown as CaseRecord;
+  const record = Object.fromEntries(CASE_ATTRIBUTES.filter((k) => item[k] !== undefined).map((k) => [k, item[k]]));
+  return { ...record, answers: typeof item.answersJson === 'string' ? JSON.parse(item.answersJson) : {} } as unknown as CaseRecord;
 }
 
 function toCaseEvent(item: Record<string, unknown>): CaseEvent {
@@ -128,7 +138,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
                   Item: {
                     ...caseKey(record.caseId),
                     entity: 'case',
-                    ...record,
+                    ...toCaseItem(record),
                     ...(record.ownerSub ? { gsi1pk: `OWNER#${record.ownerSub}`, gsi1sk: `${record.createdAt}#${record.caseId}` } : {}),
                     gsi2pk: `DEPARTMENT#${record.departmentId}`,
                     gsi2sk: `${record.createdAt}#${record.caseId}`,

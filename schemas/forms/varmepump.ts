@@ -36,7 +36,7 @@ export const varmepumpSchema = z
     ),
     boreholes: z.number().int().min(0).max(20).meta(label('Antal borrhål', 'Number of boreholes')),
     boreholeDepthMeters: z.number().int().min(0).max(500).meta(label('Borrhålsdjup (meter)', 'Borehole depth (metres)')),
-    heatOutputKw: z.number().positive().max(1000).meta(label('Värmeeffekt (kW)', 'Heat output (kW)')),
+    heatOutputKw: z.number().min(0.1).max(1000).meta(label('Värmeeffekt (kW)', 'Heat output (kW)')),
     refrigerant: z.string().trim().min(1).max(50).meta(label('Köldmedium', 'Refrigerant')),
     distanceToNearestWellMeters: z
       .number()

@@ -36,7 +36,7 @@ describe.each(formCatalogue.map((f) => f.formId as keyof typeof validAnswers))('
         expectClientProblem(answer);
         expect(await caseState()).toBe(before);
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
     );
   });
 
@@ -48,12 +48,18 @@ describe.each(formCatalogue.map((f) => f.formId as keyof typeof validAnswers))('
         expectClientProblem(answer);
         expect(await caseState()).toBe(before);
       }),
-      { numRuns: 25 },
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
     );
   });
 });
 
 describe('refused requests', () => {
+  it('answers a number DynamoDB could not store (5e-324) with 400, not 500', async () => {
+    const answer = await call('POST', '/forms/varmepump/submissions', { body: { ...validAnswers.varmepump, heatOutputKw: 5e-324 } });
+    expect(answer.status).toBe(400);
+    expectClientProblem(answer);
+  });
+
   it('fails with 413 for a body over the form limit, and over API Gateway’s 10 MB', async () => {
     const big = JSON.stringify({ ...validAnswers.synpunkt, message: 'x'.repeat(70 * 1024) });
     const tooBig = await call('POST', '/forms/synpunkt/submissions', { body: big, headers: { 'Content-Type': 'application/json' } });
