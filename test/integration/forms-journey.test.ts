@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { validAnswers } from '../events/answers.js';
-import { call, mailbox, officerToken, residentToken } from './support.js';
+import { apiUrl, call, mailbox, officerToken, residentToken } from './support.js';
+
+describe('the API describes itself', () => {
+  it('serves its OpenAPI 3.1 document, with this server as its server', async () => {
+    const answer = await call('GET', '/openapi.json');
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ openapi: '3.1.0', servers: [{ url: apiUrl }] });
+    expect(Object.keys(answer.json.paths)).toEqual(expect.arrayContaining(['/forms', '/forms/{formId}/submissions', '/cases/{caseId}', '/me/cases']));
+  });
+});
 
 describe('a resident submits a form and follows the case', () => {
   it('lists the forms and reads one with Swedish and English labels', async () => {
