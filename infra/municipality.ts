@@ -41,3 +41,13 @@ export function loadMunicipality(municipalityId: string, root: string = projectR
   }
   return parsed.data;
 }
+
+/**
+ * Department ids are the platform's roles (forms and workflows name them); each municipality names its
+ * own department for each. Stops synth when a form is routed to a department the municipality lacks.
+ */
+export function assertFormsHaveDepartments(municipality: Municipality, forms: readonly { formId: string; departmentId: string }[]): void {
+  const ids = new Set(municipality.departments.map((d) => d.id));
+  const missing = forms.filter((f) => !ids.has(f.departmentId)).map((f) => `form ${f.formId} needs department "${f.departmentId}"`);
+  if (missing.length > 0) throw new Error(`${municipality.id}: ${missing.join('; ')}; add them to config/municipalities/${municipality.id}.json`);
+}

@@ -12,15 +12,15 @@ export interface TestApp extends BuiltApp {
 }
 
 /**
- * Builds the real app (Jönköping, default region) into a temporary cloud assembly. CloudFormation schema
+ * Builds the real app (Jönköping unless asked for another municipality, default region) into a temporary cloud assembly. CloudFormation schema
  * validation is off unless asked for (synth.test.ts runs it); cdk-nag always runs.
  */
-export function buildTestApp(options: { cloudFormationValidation?: boolean } = {}): TestApp {
+export function buildTestApp(options: { cloudFormationValidation?: boolean; municipalityId?: string } = {}): TestApp {
   const outdir = mkdtempSync(path.join(tmpdir(), 'infra-test-'));
   const region = process.env.CDK_DEFAULT_REGION;
   delete process.env.CDK_DEFAULT_REGION;
   try {
-    const built = buildApp({ outdir, municipalityId: 'jonkoping', cloudFormationValidation: options.cloudFormationValidation ?? false });
+    const built = buildApp({ outdir, municipalityId: options.municipalityId ?? 'jonkoping', cloudFormationValidation: options.cloudFormationValidation ?? false });
     return {
       ...built,
       outdir,
