@@ -4,7 +4,8 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Municipality } from '../schemas/municipality.js';
 import { ApiStack } from './api-stack.js';
-import { loadMunicipality, projectRoot } from './municipality.js';
+import { formCatalogue } from '../schemas/forms/index.js';
+import { assertFormsHaveDepartments, loadMunicipality, projectRoot } from './municipality.js';
 import { StatefulStack } from './stateful-stack.js';
 
 export interface BuildAppOptions {
@@ -71,6 +72,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     throw new Error('No municipality chosen: pass municipalityId, set MUNICIPALITY, or set the context value "municipality"');
   }
   const municipality = loadMunicipality(municipalityId);
+  assertFormsHaveDepartments(municipality, formCatalogue);
 
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION };
   const stateful = new StatefulStack(app, 'Stateful', {
