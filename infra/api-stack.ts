@@ -20,6 +20,7 @@ import { ApiFirewall } from './constructs/api-firewall.js';
 import { ProblemResponses } from './constructs/problem-responses.js';
 import { CasesService } from './services/cases-service.js';
 import { FormsService } from './services/forms-service.js';
+import { PermitsService } from './services/permits-service.js';
 import { PlatformService } from './services/platform-service.js';
 
 /** The stage every route is under: `https://<api>/v1/...`. */
@@ -29,6 +30,8 @@ export interface ApiStackProps extends StackProps {
   readonly municipality: Municipality;
   readonly table: ITable;
   readonly attachmentsBucket: IBucket;
+  /** The Object Lock archive bucket (decision letters). */
+  readonly archiveBucket: IBucket;
   readonly userPool: IUserPool;
   /** Steady requests per second for the whole stage, across all clients. @default API_THROTTLE.ratePerSecond (50) */
   readonly throttlingRateLimit?: number;
@@ -174,6 +177,18 @@ export class ApiStack extends Stack {
       attachmentsBucket: props.attachmentsBucket,
       userPool,
       userPoolClient: this.userPoolClient,
+    });
+
+    new PermitsService(this, 'Permits', {
+      api: this.api,
+      requestValidator,
+      authorizer,
+      municipality,
+      table: props.table,
+      archiveBucket: props.archiveBucket,
+      userPool,
+      userPoolClient: this.userPoolClient,
+      mailIdentity,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the public API (stage v1)' });

@@ -89,6 +89,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
     municipality,
     table: stateful.table,
     attachmentsBucket: stateful.attachmentsBucket,
+    archiveBucket: stateful.archiveBucket,
     userPool: stateful.userPool,
   });
 

@@ -30,6 +30,16 @@ export const caseEventTypeSchema = z.enum([
   'attachment-accepted',
   'attachment-rejected',
   'status-changed',
+  // Permit workflows (S3): each step of each department's part.
+  'workflow-started',
+  'part-opened',
+  'part-reminded',
+  'part-escalated',
+  'part-decided',
+  'information-requested',
+  'supplement-received',
+  'part-expired',
+  'permit-decided',
 ]);
 export type CaseEventType = z.infer<typeof caseEventTypeSchema>;
 

@@ -1,6 +1,7 @@
 import type { RouteSpec } from './api.js';
 import { casesRoutes } from './cases.js';
 import { formsRoutes } from './forms/index.js';
+import { permitsRoutes } from './permits/index.js';
 import { platformRoutes } from './platform.js';
 
 /** Every route of the public API, per e-service function. */
@@ -8,5 +9,6 @@ export const routesByService = {
   platform: platformRoutes,
   forms: formsRoutes,
   cases: casesRoutes,
+  permits: permitsRoutes,
 } as const satisfies Record<string, readonly RouteSpec[]>;
 export type ServiceName = keyof typeof routesByService;

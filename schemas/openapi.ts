@@ -135,6 +135,7 @@ export function buildOpenApiDocument(options: { municipality: Municipality; serv
       { name: 'platform', description: 'Health and this document' },
       { name: 'forms', description: 'Online forms (S1): each submission becomes a case' },
       { name: 'cases', description: 'Cases of every e-service: status, history, attachments' },
+      { name: 'permits', description: 'Permit applications (S3) decided by several departments, and their tasks' },
     ],
     paths,
     components: {

@@ -47,6 +47,13 @@ export function statusAfter(status: CaseStatus | undefined, event: Pick<CaseEven
       return 'received';
     case 'status-changed':
       return (event.data?.status as CaseStatus | undefined) ?? status ?? 'received';
+    case 'part-opened':
+    case 'supplement-received':
+      return 'in-progress';
+    case 'information-requested':
+      return 'waiting-for-applicant';
+    case 'permit-decided':
+      return 'decided';
     default:
       return status ?? 'received';
   }

@@ -9,10 +9,27 @@ const summaries: Record<CaseEvent['type'], (data: Record<string, unknown>) => { 
   'attachment-accepted': (d) => ({ sv: `Bilagan ${String(d.fileName)} togs emot`, en: `Attachment ${String(d.fileName)} was accepted` }),
   'attachment-rejected': (d) => ({ sv: `Bilagan ${String(d.fileName)} avvisades: ${String(d.reason)}`, en: `Attachment ${String(d.fileName)} was rejected: ${String(d.reason)}` }),
   'status-changed': (d) => ({ sv: `Status ändrad till ${String(d.status)}`, en: `Status changed to ${String(d.status)}` }),
+  'workflow-started': (d) => ({ sv: `Handläggningen startade: ${partList(d.parts)}`, en: `Handling started: ${partList(d.parts)}` }),
+  'part-opened': (d) => ({ sv: `Delen ${String(d.partId)} skickades till ${String(d.departmentId)}`, en: `Part ${String(d.partId)} was sent to ${String(d.departmentId)}` }),
+  'part-reminded': (d) => ({ sv: `Påminnelse om delen ${String(d.partId)}`, en: `Reminder about part ${String(d.partId)}` }),
+  'part-escalated': (d) => ({ sv: `Delen ${String(d.partId)} eskalerades till förvaltningschefen`, en: `Part ${String(d.partId)} was escalated to the head of department` }),
+  'part-decided': (d) => ({
+    sv: `Delen ${String(d.partId)}: ${d.outcome === 'approve' ? 'beviljad' : 'avslagen'}`,
+    en: `Part ${String(d.partId)}: ${d.outcome === 'approve' ? 'approved' : 'rejected'}`,
+  }),
+  'information-requested': (d) => ({ sv: `Komplettering begärd för delen ${String(d.partId)}`, en: `More information requested for part ${String(d.partId)}` }),
+  'supplement-received': () => ({ sv: 'Komplettering mottagen', en: 'Supplement received' }),
+  'part-expired': (d) => ({ sv: `Delen ${String(d.partId)} beslutades inte inom tidsfristen`, en: `Part ${String(d.partId)} was not decided in time` }),
+  'permit-decided': (d) => ({
+    sv: `Beslut: ${({ granted: 'beviljas', refused: 'avslås', 'not-decided': 'ej beslutad i sin helhet' } as Record<string, string>)[String(d.outcome)] ?? String(d.outcome)}`,
+    en: `Decision: ${String(d.outcome)}`,
+  }),
 };
 
+const partList = (parts: unknown) => (Array.isArray(parts) ? parts.map(String).join(', ') : '');
+
 /** Event data a resident may see; anything else an event carries stays internal. */
-const PUBLIC_EVENT_DATA = ['attachmentId', 'fileName', 'contentType', 'size', 'reason', 'status'];
+const PUBLIC_EVENT_DATA = ['attachmentId', 'fileName', 'contentType', 'size', 'reason', 'status', 'partId', 'departmentId', 'outcome', 'question', 'parts', 'partIds', 'sha256'];
 
 function eventView(event: CaseEvent): CaseEventView {
   const data = Object.fromEntries(Object.entries(event.data ?? {}).filter(([k]) => PUBLIC_EVENT_DATA.includes(k)));

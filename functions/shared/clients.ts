@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
  * The AWS clients, each built once per Lambda instance on first use (a function bundles only the clients it
@@ -11,6 +12,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 let dynamodb: DynamoDBDocumentClient | undefined;
 let s3Client: S3Client | undefined;
 let sesClient: SESv2Client | undefined;
+let sfnClient: SFNClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
   dynamodb ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -33,4 +35,9 @@ export function s3(): S3Client {
 export function ses(): SESv2Client {
   sesClient ??= new SESv2Client({});
   return sesClient;
+}
+
+export function sfn(): SFNClient {
+  sfnClient ??= new SFNClient({});
+  return sfnClient;
 }

@@ -30,6 +30,7 @@ const problems = {
   'unsupported-media-type': { sv: 'Innehållstypen stöds inte', en: 'Unsupported media type' },
   unauthorized: { sv: 'Inloggning krävs', en: 'Authentication required' },
   conflict: { sv: 'Konflikt', en: 'Conflict' },
+  gone: { sv: 'Finns inte längre', en: 'Gone' },
   'idempotency-key-reused': { sv: 'Idempotency-Key återanvänd', en: 'Idempotency-Key reused' },
   'request-in-progress': { sv: 'Begäran behandlas redan', en: 'Request already in progress' },
   'too-many-requests': { sv: 'För många förfrågningar', en: 'Too many requests' },

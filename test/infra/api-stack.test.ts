@@ -15,8 +15,10 @@ const FUNCTION_PATHS: Record<ServiceName, string> = {
   platform: 'Api/Platform/Function/Resource/Resource',
   forms: 'Api/Forms/Function/Resource/Resource',
   cases: 'Api/Cases/Function/Resource/Resource',
+  permits: 'Api/Permits/Function/Resource/Resource',
 };
 const ATTACHMENTS_FUNCTION_PATH = 'Api/Cases/AttachmentsFunction/Resource/Resource';
+const PERMIT_WORKFLOW_FUNCTION_PATH = 'Api/Permits/WorkflowFunction/Resource/Resource';
 
 const allRoutes = (Object.keys(routesByService) as ServiceName[]).flatMap((service) =>
   routesByService[service].map((route) => ({ service, route })),
@@ -46,6 +48,7 @@ describe('ApiStack', () => {
       platform: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.platform),
       forms: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.forms),
       cases: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.cases),
+      permits: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.permits),
     };
   });
   afterAll(() => built.cleanup());
@@ -243,7 +246,7 @@ describe('ApiStack', () => {
     it('runs every function on the newest Node.js, arm64, with X-Ray and JSON logs to a log group with retention', () => {
       const functions = platformFunctions();
       expect(functions.map(([, fn]) => fn.Metadata?.['aws:cdk:path']).sort()).toEqual(
-        [...Object.values(FUNCTION_PATHS), ATTACHMENTS_FUNCTION_PATH].sort(),
+        [...Object.values(FUNCTION_PATHS), ATTACHMENTS_FUNCTION_PATH, PERMIT_WORKFLOW_FUNCTION_PATH].sort(),
       );
       const logGroups = resources(template, 'AWS::Logs::LogGroup');
       for (const [id, fn] of functions) {
