@@ -6,7 +6,7 @@ import { LocalApiGateway } from './api-gateway.js';
 import type { AwsCallLog } from './aws-call-log.js';
 import { buildRestApis, type RestApi } from './api-routes.js';
 import { LOCAL_CREDENTIALS, assertPortFree, freePort, startDynamoDb, startS3, startSes, type Emulator, type S3Emulator } from './emulators.js';
-import { FunctionRuntime, readFunctions } from './functions.js';
+import { FunctionError, FunctionRuntime, readFunctions } from './functions.js';
 import {
   JWKS_PATH,
   LOCAL_CLIENT_ID,
@@ -20,6 +20,9 @@ import { IntrinsicResolver } from './intrinsics.js';
 import { deliveriesFor, readBucketSubscriptions, type BucketSubscription } from './notifications.js';
 import { provisionTables, readBuckets, readTables } from './provision.js';
 import { projectRoot, synthesizeApp } from './synth.js';
+import { LocalStepFunctions } from './step-functions/service.js';
+import { StepFunctionsServer } from './step-functions/server.js';
+import { readStateMachines } from './step-functions/state-machines.js';
 import { readCloudAssembly } from './template.js';
 
 /** Options of the local platform. */
@@ -31,6 +34,10 @@ export interface LocalPlatformOptions {
   readonly dynamoPort?: number;
   readonly s3Port?: number;
   readonly sesPort?: number;
+  /** Port of the Step Functions endpoint; 0 or undefined: a free port. */
+  readonly stepFunctionsPort?: number;
+  /** CDK context for the synth, e.g. `{ permitSecondsPerDay: 1 }` to shorten permit deadlines in tests. @default - none */
+  readonly context?: Readonly<Record<string, unknown>>;
   /** No request log and no function output. @default false */
   readonly quiet?: boolean;
   /** @default env AWS_REGION, else 'eu-north-1' */
@@ -51,7 +58,7 @@ export interface LocalPlatformOptions {
 export interface LocalAwsEnvironment {
   readonly region: string;
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly sesv2: string };
+  readonly endpoints: { readonly dynamodb: string; readonly s3: string; readonly sesv2: string; readonly sfn: string };
   /** The same as environment variables (`AWS_ENDPOINT_URL_*`, `AWS_REGION`, credentials). */
   readonly variables: Readonly<Record<string, string>>;
 }
@@ -65,7 +72,11 @@ export interface LocalPlatform {
   readonly sesUrl: string;
   readonly s3Url: string;
   readonly dynamodbUrl: string;
+  /** The Step Functions endpoint (JSON protocol), also the functions' `AWS_ENDPOINT_URL_SFN`. */
+  readonly stepFunctionsUrl: string;
   readonly env: LocalAwsEnvironment;
+  /** State machine ARNs by logical id and by construct path (e.g. `Api/Permits/Workflow-restaurant/Resource`). */
+  readonly stateMachines: Readonly<Record<string, string>>;
   /** Local table names by logical id and by construct path (e.g. `Stateful/Table`). */
   readonly tables: Readonly<Record<string, string>>;
   /** Local bucket names by logical id and by construct path (e.g. `Stateful/AttachmentsBucket`). */
@@ -161,6 +172,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           outdir,
           reuse: options.reuseSynth ?? false,
           ...(options.municipalityId ? { municipalityId: options.municipalityId } : {}),
+          ...(options.context ? { context: options.context } : {}),
         });
         assemblyDir = synth.directory;
         mark(synth.reused ? 'synthReused' : 'synth');
@@ -179,6 +191,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const buckets = readBuckets(stacks, resolver);
     const definitions = readFunctions(stacks, resolver);
     const apis = buildRestApis(stacks, resolver);
+    const stateMachines = readStateMachines(stacks, resolver);
 
     const client = new DynamoDBClient({ endpoint: dynamodb.url, region, credentials: LOCAL_CREDENTIALS });
     try {
@@ -187,6 +200,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       client.destroy();
     }
     mark('provision');
+
+    // Step Functions: executions are kept in the data dir, so that a restart reports the interrupted ones.
+    const stepFunctions = new LocalStepFunctions(stateMachines, { quiet, ...(persistent ? { dataDir: join(dataDir, 'stepfunctions') } : {}) });
+    await stepFunctions.load();
+    const stepFunctionsServer = new StepFunctionsServer(stepFunctions);
+    const sfnUrl = `http://${HOST}:${await stepFunctionsServer.listen(options.stepFunctionsPort ?? 0, HOST)}`;
+    stops.push(async () => {
+      await stepFunctionsServer.close();
+      await stepFunctions.stop();
+    });
 
     const identitySettings: TokenSigningSettings = { issuer: `${apiUrl}/local-idp`, audience: LOCAL_CLIENT_ID, privateJwk: await keyLoading };
     const identity = new LocalIdentityProvider(identitySettings);
@@ -199,6 +222,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SES: ses.url,
+      AWS_ENDPOINT_URL_SFN: sfnUrl,
     };
     const callLog = options.awsCallLog;
     const functionEndpoints: Record<string, string> = callLog
@@ -226,6 +250,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     stops.push(() => runtime.stop());
     delivery.functions = runtime;
+    // Lambda tasks of the state machines run the local functions; a function error keeps its Lambda error type as name.
+    stepFunctions.useFunctions(async (functionName, payload) => {
+      try {
+        return await runtime.invoke(functionName, payload);
+      } catch (error) {
+        if (error instanceof FunctionError) throw Object.assign(new Error(error.errorMessage), { name: error.errorType });
+        throw error;
+      }
+    });
     delivery.subscriptions = readBucketSubscriptions(stacks, resolver);
 
     const api = pickApi(apis, quiet);
@@ -242,10 +275,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       sesUrl: ses.url,
       s3Url: s3.url,
       dynamodbUrl: dynamodb.url,
+      stepFunctionsUrl: sfnUrl,
+      stateMachines: byKey(stateMachines, (machine) => machine.arn),
       env: {
         region,
         credentials: { ...LOCAL_CREDENTIALS },
-        endpoints: { dynamodb: dynamodb.url, s3: s3.url, sesv2: ses.url },
+        endpoints: { dynamodb: dynamodb.url, s3: s3.url, sesv2: ses.url, sfn: sfnUrl },
         variables,
       },
       tables: byKey(tables, (table) => table.input.TableName),

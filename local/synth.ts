@@ -18,6 +18,8 @@ export interface SynthOptions {
   readonly municipalityId?: string;
   /** Reuse the assembly in `outdir` when no source changed since it was synthesized. @default false */
   readonly reuse?: boolean;
+  /** CDK context over cdk.json's (e.g. test time scales). @default - none */
+  readonly context?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface SynthOptions {
  * the assembly directory and whether it was reused.
  */
 export async function synthesizeApp(options: SynthOptions): Promise<{ directory: string; reused: boolean }> {
-  const hash = await sourcesHash(options.municipalityId);
+  const hash = await sourcesHash(options.municipalityId, options.context);
   if (options.reuse) {
     const previous = await readFile(join(options.outdir, HASH_FILE), 'utf8').catch(() => undefined);
     if (previous === hash && existsSync(join(options.outdir, 'manifest.json'))) return { directory: options.outdir, reused: true };
@@ -37,6 +39,7 @@ export async function synthesizeApp(options: SynthOptions): Promise<{ directory:
     outdir: options.outdir,
     cloudFormationValidation: false,
     ...(options.municipalityId ? { municipalityId: options.municipalityId } : {}),
+    ...(options.context ? { context: { ...options.context } } : {}),
   });
   const directory = app.synth().directory;
   await writeFile(join(directory, HASH_FILE), hash);
@@ -44,9 +47,9 @@ export async function synthesizeApp(options: SynthOptions): Promise<{ directory:
 }
 
 /** A hash of every source file (path and content) and of the environment the app reads. */
-async function sourcesHash(municipalityId: string | undefined): Promise<string> {
+async function sourcesHash(municipalityId: string | undefined, context: Readonly<Record<string, unknown>> | undefined): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([municipalityId, process.env['MUNICIPALITY'], process.env['CDK_DEFAULT_REGION'], process.env['CDK_DEFAULT_ACCOUNT']]));
+  hash.update(JSON.stringify([municipalityId, process.env['MUNICIPALITY'], process.env['CDK_DEFAULT_REGION'], process.env['CDK_DEFAULT_ACCOUNT'], context ?? null]));
   const files: string[] = [];
   const walk = async (path: string): Promise<void> => {
     const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);

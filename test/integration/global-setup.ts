@@ -17,6 +17,12 @@ declare module 'vitest' {
     tableName: string;
     attachmentsBucket: string;
     archiveBucket: string;
+    /** The local Step Functions endpoint (JSON protocol). */
+    stepFunctionsEndpoint: string;
+    /** State machine ARNs by construct path, e.g. `Api/Permits/Workflow-restaurant/Resource`. */
+    stateMachines: Record<string, string>;
+    /** Seconds of a permit day in this run (deadlines are declared in days). */
+    permitSecondsPerDay: number;
     /**
      * Issuer, audience and private key of the local identity provider, fresh for this run. Tests sign
      * tokens with `createTokenIssuer(inject('tokenSigning'))` from `local/identity.ts`; the API itself never
@@ -31,7 +37,9 @@ declare module 'vitest' {
  * app. Set LOCAL_VERBOSE=1 to see requests and function output.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const platform = await startLocalPlatform({ quiet: !process.env['LOCAL_VERBOSE'] });
+  // Permit deadlines are declared in days; here a day lasts two seconds, so missed deadlines can be tested.
+  const permitSecondsPerDay = 2;
+  const platform = await startLocalPlatform({ quiet: !process.env['LOCAL_VERBOSE'], context: { permitSecondsPerDay } });
   try {
     const one = (names: Readonly<Record<string, string>>, path: string): string => {
       const name = names[path];
@@ -49,6 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('tableName', one(platform.tables, 'Stateful/Table'));
     project.provide('attachmentsBucket', one(platform.buckets, 'Stateful/AttachmentsBucket'));
     project.provide('archiveBucket', one(platform.buckets, 'Stateful/ArchiveBucket'));
+    project.provide('stepFunctionsEndpoint', platform.stepFunctionsUrl);
+    project.provide('stateMachines', { ...platform.stateMachines });
+    project.provide('permitSecondsPerDay', permitSecondsPerDay);
     project.provide('tokenSigning', { issuer: platform.identity.issuer, audience: platform.identity.audience, privateJwk: platform.identity.privateJwk });
   } catch (error) {
     await platform.stop();
