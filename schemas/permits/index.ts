@@ -20,12 +20,14 @@ export function findPermitType(permitType: string): PermitTypeDeclaration | unde
 
 export const permitTypeIdSchema = z
   .string()
+  .max(41)
   .regex(/^[a-z][a-z0-9-]{1,40}$/)
   .meta({ description: 'Permit type, e.g. `restaurant`', example: 'restaurant' });
 
 /** 192 random bits, base64url: the id in the task mail. Only its SHA-256 is stored. */
 export const taskIdSchema = z
   .string()
+  .max(32)
   .regex(/^[A-Za-z0-9_-]{32}$/, 'not a task id')
   .meta({ description: 'Task id from the task mail (192 random bits)' });
 
@@ -54,9 +56,9 @@ export const taskViewSchema = z
     title: z.object({ sv: z.string().max(200), en: z.string().max(200) }),
     part: z.object({ partId: z.string().max(40), title: z.object({ sv: z.string().max(200), en: z.string().max(200) }), departmentId: z.string().max(40) }),
     status: z.enum(['open', 'decided', 'expired']),
-    expiresAt: z.iso.datetime(),
+    expiresAt: z.iso.datetime().max(40),
     application: z.record(z.string().max(100), z.unknown()).optional().meta({ description: "Only for a signed-in officer of the task's department" }),
-    supplements: z.array(z.object({ at: z.iso.datetime(), text: z.string().max(5000) })).optional(),
+    supplements: z.array(z.object({ at: z.iso.datetime().max(40), text: z.string().max(5000) })).optional(),
     decide: z.object({ method: z.literal('POST'), href: z.string().max(200), outcomes: z.array(decisionOutcomeSchema) }),
   })
   .meta({ id: 'Task', description: 'What is to be decided. Reading it never decides anything (mail scanners open links).' });

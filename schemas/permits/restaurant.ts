@@ -3,7 +3,7 @@ import { contactSchema, label, swedishAddressSchema } from '../forms/form.js';
 import { organisationsnummerSchema } from '../identity.js';
 import type { PermitTypeDeclaration } from './permit-type.js';
 
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM');
+const time = z.string().max(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM');
 const openingHoursSchema = z
   .array(
     z.strictObject({

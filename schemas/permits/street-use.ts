@@ -3,7 +3,7 @@ import { contactSchema, label, swedishAddressSchema } from '../forms/form.js';
 import { organisationsnummerSchema } from '../identity.js';
 import type { PermitTypeDeclaration } from './permit-type.js';
 
-const date = z.iso.date();
+const date = z.iso.date().max(10);
 
 export const outdoorSeatingApplicationSchema = z
   .strictObject({
