@@ -31,9 +31,8 @@ export async function handler(event: WorkflowEvent): Promise<unknown> {
     case 'open':
       return openTask(deps, event);
     case 'remind':
-      return remindOrEscalate(deps, event, 'reminder');
     case 'escalate':
-      return remindOrEscalate(deps, event, 'escalation');
+      return remindOrEscalate(deps, event);
     case 'expire':
       return expirePart(deps, event);
     case 'request-info':

@@ -115,7 +115,8 @@ export async function openTask(deps: WorkflowDeps, event: WorkflowEvent): Promis
 }
 
 /** Reminder before the deadline, or escalation to the department head at it: a new token, a new link. */
-export async function remindOrEscalate(deps: WorkflowDeps, event: WorkflowEvent, kind: 'reminder' | 'escalation'): Promise<void> {
+export async function remindOrEscalate(deps: WorkflowDeps, event: WorkflowEvent): Promise<void> {
+  const kind = event.action === 'escalate' ? 'escalation' : 'reminder';
   const declaration = declarationOf(event.permitType);
   const part = partOf(declaration, event.partId);
   const state = await deps.permits.replaceToken(event.caseId, part.partId, event.token!);
