@@ -19,6 +19,7 @@ import type { Municipality } from '../schemas/municipality.js';
 import { ApiFirewall } from './constructs/api-firewall.js';
 import { ProblemResponses } from './constructs/problem-responses.js';
 import { CasesService } from './services/cases-service.js';
+import { FaultReportsService } from './services/fault-reports-service.js';
 import { FormsService } from './services/forms-service.js';
 import { PermitsService } from './services/permits-service.js';
 import { PlatformService } from './services/platform-service.js';
@@ -186,6 +187,18 @@ export class ApiStack extends Stack {
       municipality,
       table: props.table,
       archiveBucket: props.archiveBucket,
+      userPool,
+      userPoolClient: this.userPoolClient,
+      mailIdentity,
+    });
+
+    new FaultReportsService(this, 'FaultReports', {
+      api: this.api,
+      requestValidator,
+      authorizer,
+      municipality,
+      table: props.table,
+      attachmentsBucket: props.attachmentsBucket,
       userPool,
       userPoolClient: this.userPoolClient,
       mailIdentity,

@@ -18,6 +18,8 @@ export interface RouteResponse {
   /** @default 'application/json' */
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, { description: string; schema: z.ZodType }>>;
+  /** Other media types the same data is also served as (e.g. `text/xml` for Open311 `.xml` paths). */
+  readonly alternativeContentTypes?: readonly string[];
 }
 
 /**
@@ -46,6 +48,15 @@ export interface RouteSpec {
   readonly bodyLimit?: number;
   /** Accepts an `Idempotency-Key` header (writes). */
   readonly idempotent?: boolean;
+  /** How the body is sent: JSON, or `application/x-www-form-urlencoded` fields (Open311). @default 'json' */
+  readonly bodyFormat?: 'json' | 'form';
+  /**
+   * How errors are represented: RFC 9457 problem+json, or Open311's `[{code, description}]` (XML when the
+   * path ends in `.xml`). The mapping from error to status and text is the same. @default 'problem'
+   */
+  readonly errorFormat?: 'problem' | 'open311';
+  /** Requires the API key of a registered client (`api_key` form field or query parameter), checked by the function. */
+  readonly apiKey?: boolean;
   readonly responses: Readonly<Record<number, RouteResponse>>;
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { faultReportCategorySchema } from './fault-report-categories.js';
 
 /** Text in the platform's languages; Swedish is required, English expected, more may be added. */
 export const localizedTextSchema = z.object({ sv: z.string().min(1), en: z.string().min(1) }).catchall(z.string());
@@ -32,6 +33,8 @@ export const municipalitySchema = z
     boundingBox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
     timeZone: z.string().min(1),
     departments: z.array(departmentSchema).min(1),
+    /** Fault report categories (Open311 services), each routed to one of the departments. */
+    faultReportCategories: z.array(faultReportCategorySchema).default([]),
   })
   .superRefine((m, ctx) => {
     const [west, south, east, north] = m.boundingBox;
@@ -42,6 +45,14 @@ export const municipalitySchema = z
       const values = m.departments.map((d) => d[key]);
       const repeated = values.find((v, i) => values.indexOf(v) !== i);
       if (repeated) ctx.addIssue({ code: 'custom', path: ['departments'], message: `${key} ${repeated} is used twice` });
+    }
+    const codes = m.faultReportCategories.map((c) => c.code);
+    const repeatedCode = codes.find((c, i) => codes.indexOf(c) !== i);
+    if (repeatedCode) ctx.addIssue({ code: 'custom', path: ['faultReportCategories'], message: `code ${repeatedCode} is used twice` });
+    for (const category of m.faultReportCategories) {
+      if (!m.departments.some((d) => d.id === category.departmentId)) {
+        ctx.addIssue({ code: 'custom', path: ['faultReportCategories'], message: `${category.code} is routed to unknown department ${category.departmentId}` });
+      }
     }
     if (!m.languages.includes('sv')) ctx.addIssue({ code: 'custom', path: ['languages'], message: 'sv is required' });
   });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { API_THROTTLE, type RouteSpec } from './api.js';
 import { routesByService } from './index.js';
 import type { Municipality } from './municipality.js';
+import { open311ErrorSchema } from './fault-reports.js';
 import { problemSchema } from './problem.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -74,6 +75,7 @@ function parameters(route: RouteSpec, components: ComponentCollector): JsonSchem
 }
 
 function security(route: RouteSpec): JsonSchema[] {
+  if (route.apiKey) return [{ open311ApiKey: [] }];
   if (route.auth === 'required') return [{ residentOrOfficer: [] }];
   if (route.auth === 'optional') return [{}, { residentOrOfficer: [] }];
   return [];
@@ -81,7 +83,10 @@ function security(route: RouteSpec): JsonSchema[] {
 
 function operation(route: RouteSpec, components: ComponentCollector): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
-  const problem = (description: string) => ({ description, schema: problemSchema, contentType: 'application/problem+json' });
+  const problem = (description: string) =>
+    route.errorFormat === 'open311'
+      ? { description, schema: open311ErrorSchema, alternativeContentTypes: ['text/xml'] }
+      : { description, schema: problemSchema, contentType: 'application/problem+json' };
   const withDefaults: Record<number, RouteSpec['responses'][number]> = { ...route.responses };
   if (route.auth === 'required') withDefaults[401] ??= problem('Not signed in');
   Object.assign(withDefaults, {
@@ -92,7 +97,17 @@ function operation(route: RouteSpec, components: ComponentCollector): JsonSchema
     responses[status] = {
       description: response.description,
       headers: { ...commonHeaderDocs, ...(status === '429' || status === '503' ? retryAfterDoc : {}) },
-      ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: components.convert(response.schema) } } } : {}),
+      ...(response.schema
+        ? {
+            content: {
+              [response.contentType ?? 'application/json']: { schema: components.convert(response.schema) },
+              // The same data in another representation (Open311 XML): its shape is the JSON's, with the spec's element names.
+              ...Object.fromEntries((response.alternativeContentTypes ?? []).map((type) => [type, { schema: { type: 'string', maxLength: 10_000_000 } }])),
+            },
+          }
+        : response.contentType
+          ? { content: { [response.contentType]: { schema: { type: 'string', maxLength: 1_000_000 } } } }
+          : {}),
     };
   }
   return {
@@ -103,7 +118,7 @@ function operation(route: RouteSpec, components: ComponentCollector): JsonSchema
     security: security(route),
     parameters: parameters(route, components),
     ...(route.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: components.convert(route.body) } } } }
+      ? { requestBody: { required: true, content: { [route.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: components.convert(route.body) } } } }
       : {}),
     responses,
   };
@@ -135,6 +150,9 @@ export function buildOpenApiDocument(options: { municipality: Municipality; serv
       { name: 'platform', description: 'Health and this document' },
       { name: 'forms', description: 'Online forms (S1): each submission becomes a case' },
       { name: 'cases', description: 'Cases of every e-service: status, history, attachments' },
+      { name: 'open311', description: 'Fault reports (S2) through Open311 GeoReport v2, JSON and XML, with the extensions listed in discovery.json' },
+      { name: 'fault-reports', description: "Fault reports: the officers' status changes and the reporters' unsubscribe" },
+      { name: 'map', description: 'Map data (S7): GeoJSON without personal data' },
       { name: 'permits', description: 'Permit applications (S3) decided by several departments, and their tasks' },
     ],
     paths,
@@ -157,6 +175,12 @@ export function buildOpenApiDocument(options: { municipality: Municipality; serv
         },
       },
       securitySchemes: {
+        open311ApiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Api-Key',
+          description: 'An Open311 client key, issued per client by the municipality. GeoReport v2 clients send it as the `api_key` form field of the POST body, which is accepted the same way as this header.',
+        },
         residentOrOfficer: {
           type: 'http',
           scheme: 'bearer',

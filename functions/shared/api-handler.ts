@@ -3,7 +3,8 @@ import httpRouterHandler from '@middy/http-router';
 import type { RouteSpec } from '../../schemas/api.js';
 import { MethodNotAllowedError, NotFoundError } from './errors.js';
 import { messages } from './i18n.js';
-import { jsonResponse, lowerCaseHeaders, type APIGatewayProxyEvent, type APIGatewayProxyResult, type ApiContext, type Operation, type ValidatedEvent } from './http.js';
+import { jsonResponse, lowerCaseHeaders, textResponse, type APIGatewayProxyEvent, type APIGatewayProxyResult, type ApiContext, type Operation, type ValidatedEvent } from './http.js';
+import { apiKeyCheck, type ApiKeyVerifier } from './middleware/api-key.js';
 import { authentication, type TokenVerifier } from './middleware/authentication.js';
 import { idempotency, type IdempotencyStore } from './middleware/idempotency.js';
 import { observability } from './middleware/observability.js';
@@ -21,6 +22,8 @@ export interface ApiHandlerOptions {
   readonly idempotencyStore?: IdempotencyStore;
   /** @default verifies against TOKEN_ISSUER / TOKEN_JWKS_URL / TOKEN_AUDIENCE */
   readonly verifyToken?: TokenVerifier;
+  /** Required when a route needs an API key (`apiKey: true`). */
+  readonly verifyApiKey?: ApiKeyVerifier;
 }
 
 /** `/forms/{formId}` → a pattern that matches `/forms/anything` (one segment per parameter). */
@@ -45,9 +48,15 @@ export function createApiHandler(options: ApiHandlerOptions) {
     const operation = operations[route.operationId];
     if (!operation) throw new Error(`no operation for ${route.operationId}`);
     if (route.idempotent && !options.idempotencyStore) throw new Error(`${route.operationId} is idempotent but no idempotency store was given`);
+    if (route.apiKey && !options.verifyApiKey) throw new Error(`${route.operationId} needs an API key but no verifier was given`);
     let routeHandler = middy<ValidatedEvent, APIGatewayProxyResult, Error, ApiContext>()
-      .use(authentication(route, { departmentIds: options.departmentIds, verifyToken: options.verifyToken }))
-      .use(requestValidation(route));
+      // The route is known before anything can fail, so errors take the route's representation.
+      .before((request) => {
+        request.context.route = route;
+      })
+      .use(authentication(route, { departmentIds: options.departmentIds, verifyToken: options.verifyToken }));
+    if (route.apiKey && options.verifyApiKey) routeHandler = routeHandler.use(apiKeyCheck(options.verifyApiKey));
+    routeHandler = routeHandler.use(requestValidation(route));
     if (route.idempotent && options.idempotencyStore) routeHandler = routeHandler.use(idempotency(route, { store: options.idempotencyStore }));
     return {
       method: route.method,
@@ -64,6 +73,7 @@ export function createApiHandler(options: ApiHandlerOptions) {
           correlationId: context.correlationId,
           log: context.log,
         });
+        if (result.contentType !== undefined && typeof result.body === 'string') return textResponse(result.status, result.body, result.contentType, result.headers);
         return jsonResponse(result.status, result.body, result.headers);
       }),
     };

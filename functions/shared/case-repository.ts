@@ -10,6 +10,16 @@ import { newUlid } from './ids.js';
 /** What a new case needs; the repository adds the number, the status and the first event. */
 export type NewCase = Omit<CaseRecord, 'diarienummer' | 'number' | 'status' | 'updatedAt' | 'version'>;
 
+/** An item of an e-service's own index, written in the same transaction as the case change it follows. */
+export type ExtraWrite =
+  | { readonly put: Readonly<Record<string, unknown>> & { readonly pk: string; readonly sk: string } }
+  | { readonly delete: { readonly pk: string; readonly sk: string } };
+
+export interface CaseWriteOptions {
+  /** Index items that must change with the case (e.g. a geo index), from the case as it will be stored. */
+  readonly extraWrites?: (record: CaseRecord) => readonly ExtraWrite[];
+}
+
 export interface CasePage {
   readonly items: readonly CaseRecord[];
   readonly nextCursor?: string;
@@ -18,11 +28,11 @@ export interface CasePage {
 /** The one case repository: cases, their append-only events and the register's counters, in one table. */
 export interface CaseRepository {
   /** Writes the case, its diarienummer (next of its series and year) and its first event in one transaction. */
-  createCase(newCase: NewCase, firstEvent: Omit<CaseEvent, 'eventId'>): Promise<CaseRecord>;
+  createCase(newCase: NewCase, firstEvent: Omit<CaseEvent, 'eventId'>, options?: CaseWriteOptions): Promise<CaseRecord>;
   /** The case and its events, oldest first, from one Query; undefined when there is no such case. */
   getCase(caseId: string): Promise<{ record: CaseRecord; events: CaseEvent[] } | undefined>;
   /** Appends events; the case's status projection moves in the same transaction. */
-  appendEvents(caseId: string, events: readonly Omit<CaseEvent, 'eventId'>[]): Promise<CaseRecord>;
+  appendEvents(caseId: string, events: readonly Omit<CaseEvent, 'eventId'>[], options?: CaseWriteOptions): Promise<CaseRecord>;
   /** An owner's cases, newest first. */
   listByOwner(ownerSub: string, limit: number, cursor?: string): Promise<CasePage>;
 }
@@ -57,6 +67,10 @@ function toCaseRecord(item: Record<string, unknown>): CaseRecord {
 
 function toCaseEvent(item: Record<string, unknown>): CaseEvent {
   return { eventId: String(item.eventId), type: item.type as CaseEvent['type'], at: String(item.at), actor: item.actor as CaseEvent['actor'], data: item.data as CaseEvent['data'] };
+}
+
+function extraTransactItems(tableName: string, writes: readonly ExtraWrite[]) {
+  return writes.map((write) => ('put' in write ? { Put: { TableName: tableName, Item: { ...write.put } } } : { Delete: { TableName: tableName, Key: { ...write.delete } } }));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +111,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
     }
   }
 
-  async function registerCase(newCase: NewCase, firstEvent: Omit<CaseEvent, 'eventId'>): Promise<CaseRecord> {
+  async function registerCase(newCase: NewCase, firstEvent: Omit<CaseEvent, 'eventId'>, options: CaseWriteOptions): Promise<CaseRecord> {
     const counter = counterKey(newCase.series, newCase.year);
     const counterId = counter.pk;
     let last = lastNumbers.get(counterId);
@@ -149,6 +163,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
                 },
               },
               { Put: { TableName: tableName, Item: eventItem(record.caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...extraTransactItems(tableName, options.extraWrites?.(record) ?? []),
             ],
           }),
         );
@@ -172,8 +187,8 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
   }
 
   return {
-    createCase(newCase, firstEvent) {
-      return inSeriesOrder(counterKey(newCase.series, newCase.year).pk, () => registerCase(newCase, firstEvent));
+    createCase(newCase, firstEvent, options = {}) {
+      return inSeriesOrder(counterKey(newCase.series, newCase.year).pk, () => registerCase(newCase, firstEvent, options));
     },
 
     async getCase(caseId) {
@@ -198,7 +213,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
       return { record: toCaseRecord(caseItem), events: items.filter((i) => i.entity === 'event').map(toCaseEvent) };
     },
 
-    async appendEvents(caseId, newEvents) {
+    async appendEvents(caseId, newEvents, options = {}) {
       let updated: CaseRecord | undefined;
       await withContention(async () => {
         const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: caseKey(caseId), ConsistentRead: true }));
@@ -222,6 +237,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
                   },
                 },
                 ...events.map((event) => ({ Put: { TableName: tableName, Item: eventItem(caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } })),
+                ...extraTransactItems(tableName, options.extraWrites?.({ ...current, status, updatedAt, version: current.version + events.length }) ?? []),
               ],
             }),
           );

@@ -71,6 +71,20 @@ export class UnauthorizedError extends ProblemError {
   }
 }
 
+export class ForbiddenError extends ProblemError {
+  override name = 'ForbiddenError';
+  constructor(detail: Message) {
+    super(403, 'forbidden', detail);
+  }
+}
+
+export class TooManyRequestsError extends ProblemError {
+  override name = 'TooManyRequestsError';
+  constructor(detail: Message, retryAfterSeconds: number) {
+    super(429, 'too-many-requests', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
 export class ConflictError extends ProblemError {
   override name = 'ConflictError';
   constructor(type: ProblemType, detail: Message, values: Readonly<Record<string, string | number>> = {}) {

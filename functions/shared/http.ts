@@ -34,6 +34,8 @@ export interface ApiResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Set when `body` is an already serialized text of this media type (XML, HTML); JSON otherwise. */
+  readonly contentType?: string;
 }
 
 /** An operation of the public API, named by its OpenAPI operationId. */
@@ -65,6 +67,11 @@ const baseHeaders = {
   'X-Content-Type-Options': 'nosniff',
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
 };
+
+/** An answer whose body is already serialized (XML, HTML). */
+export function textResponse(status: number, body: string, contentType: string, headers: Readonly<Record<string, string>> = {}): APIGatewayProxyResult {
+  return { statusCode: status, headers: { ...baseHeaders, 'Content-Type': `${contentType}; charset=utf-8`, ...headers }, body };
+}
 
 export function jsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, contentType = 'application/json'): APIGatewayProxyResult {
   return {

@@ -29,6 +29,7 @@ const problems = {
   'payload-too-large': { sv: 'För stort innehåll', en: 'Payload too large' },
   'unsupported-media-type': { sv: 'Innehållstypen stöds inte', en: 'Unsupported media type' },
   unauthorized: { sv: 'Inloggning krävs', en: 'Authentication required' },
+  forbidden: { sv: 'Åtkomst nekas', en: 'Forbidden' },
   conflict: { sv: 'Konflikt', en: 'Conflict' },
   gone: { sv: 'Finns inte längre', en: 'Gone' },
   'idempotency-key-reused': { sv: 'Idempotency-Key återanvänd', en: 'Idempotency-Key reused' },

@@ -15,6 +15,7 @@ const FUNCTION_PATHS: Record<ServiceName, string> = {
   platform: 'Api/Platform/Function/Resource/Resource',
   forms: 'Api/Forms/Function/Resource/Resource',
   cases: 'Api/Cases/Function/Resource/Resource',
+  faultReports: 'Api/FaultReports/Function/Resource/Resource',
   permits: 'Api/Permits/Function/Resource/Resource',
 };
 const ATTACHMENTS_FUNCTION_PATH = 'Api/Cases/AttachmentsFunction/Resource/Resource';
@@ -48,6 +49,7 @@ describe('ApiStack', () => {
       platform: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.platform),
       forms: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.forms),
       cases: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.cases),
+      faultReports: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.faultReports),
       permits: logicalIdByPath(template, 'AWS::Lambda::Function', FUNCTION_PATHS.permits),
     };
   });

@@ -43,6 +43,28 @@ export function problemResponse(error: unknown, language: Language, correlationI
   );
 }
 
+/**
+ * Open311's representation of the same problem: `[{ code, description }]`, as XML when the path ends in
+ * `.xml` (GeoReport v2 errors), with the status, headers and texts the one mapping above chose.
+ */
+export function open311ErrorResponse(problem: APIGatewayProxyResult, path: string | undefined): APIGatewayProxyResult {
+  const body = JSON.parse(problem.body) as { status: number; title: string; detail?: string; errors?: { path: string; message: string }[] };
+  const fields = body.errors?.map((e) => `${e.path.replace(/^(body|query|path)\./, '')}: ${e.message}`) ?? [];
+  const description = [body.detail ?? body.title, ...fields].join(' ');
+  const headers = { ...problem.headers } as Record<string, string>;
+  if (path?.endsWith('.xml')) {
+    const text = description.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+    headers['Content-Type'] = 'text/xml; charset=utf-8';
+    return {
+      ...problem,
+      headers,
+      body: `<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>${body.status}</code><description>${text}</description></error></errors>`,
+    };
+  }
+  headers['Content-Type'] = 'application/json; charset=utf-8';
+  return { ...problem, headers, body: JSON.stringify([{ code: body.status, description }]) };
+}
+
 export function problemDetails(): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> {
   const problemDetailsOnError: middy.MiddlewareFn<APIGatewayProxyEvent, APIGatewayProxyResult, Error, ApiContext> = async (request) => {
     if (request.response !== undefined && !request.error) return;
@@ -51,7 +73,8 @@ export function problemDetails(): middy.MiddlewareObj<APIGatewayProxyEvent, APIG
     const status = error instanceof ProblemError ? error.status : 500;
     if (status >= 500) log.error('request failed', { error });
     else log.info('request refused', { status, problem: (error as ProblemError).type });
-    request.response = problemResponse(error, request.context.language ?? 'sv', request.context.correlationId ?? request.context.awsRequestId, request.event?.path);
+    const problem = problemResponse(error, request.context.language ?? 'sv', request.context.correlationId ?? request.context.awsRequestId, request.event?.path);
+    request.response = request.context.route?.errorFormat === 'open311' ? open311ErrorResponse(problem, request.event?.path) : problem;
   };
   return { onError: problemDetailsOnError };
 }

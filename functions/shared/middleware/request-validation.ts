@@ -6,6 +6,7 @@ import en from 'zod/v4/locales/en.js';
 import sv from 'zod/v4/locales/sv.js';
 import { DEFAULT_BODY_LIMIT, type RouteSpec } from '../../../schemas/api.js';
 import { NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '../errors.js';
+import { FormSyntaxError, parseFormUrlEncoded } from '../form-urlencoded.js';
 import { messages, type Language } from '../i18n.js';
 import type { ApiContext, ValidatedEvent } from '../http.js';
 
@@ -25,6 +26,8 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string, la
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(?:;|$)/i;
+const notForm = { sv: 'Skicka innehållet som application/x-www-form-urlencoded.', en: 'Send the body as application/x-www-form-urlencoded.' };
 
 /** Validates path parameters, query and JSON body of a route with its zod schemas, once, at the edge. */
 export function requestValidation(route: RouteSpec): middy.MiddlewareObj<ValidatedEvent, APIGatewayProxyResult, Error, ApiContext> {
@@ -43,15 +46,18 @@ export function requestValidation(route: RouteSpec): middy.MiddlewareObj<Validat
       const size = raw ? Buffer.byteLength(raw, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
       if (size > limit) throw new PayloadTooLargeError(messages.bodyTooLarge, { limit });
       const contentType = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
-      if (!contentType || !JSON_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(messages.notJson);
+      const form = route.bodyFormat === 'form';
+      if (!contentType || !(form ? FORM_TYPE : JSON_TYPE).test(contentType)) throw new UnsupportedMediaTypeError(form ? notForm : messages.notJson);
       if (!raw) throw new ValidationError([{ path: 'body', message: messages.bodyRequired[language] }], messages.bodyRequired);
-      let json: unknown;
+      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      let value: unknown;
       try {
-        json = JSON.parse(event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
-      } catch {
+        value = form ? parseFormUrlEncoded(text) : JSON.parse(text);
+      } catch (error) {
+        if (error instanceof FormSyntaxError) throw new ValidationError([{ path: error.path, message: error.message }]);
         throw new ValidationError([{ path: 'body', message: messages.invalidJson[language] }], messages.invalidJson);
       }
-      body = parse(bodySchema, json, 'body', language);
+      body = parse(bodySchema, value, 'body', language);
     }
     event.validated = { params, query, body };
   };
