@@ -9,6 +9,7 @@ import { AwsCallLog, type AwsCall } from '../local/aws-call-log.js';
 import { startLocalPlatform } from '../local/platform.js';
 import { validAnswers } from '../test/events/answers.js';
 import { bundleSize, buildReferenceBundle, initTimes, median, readJson, sdkPackagesOf } from './bundles.js';
+import { permits } from './permits.js';
 
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
@@ -115,3 +116,4 @@ async function traffic(): Promise<void> {
 const only = process.argv[2];
 if (!only || only === 'bundles') await bundles();
 if (!only || only === 'traffic') await traffic();
+if (!only || only === 'permits') await permits();
