@@ -5,6 +5,9 @@
  * `cdk.out/local` and reused while no source changes (LOCAL_SYNTH=always to force a synth).
  */
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { issueApiKey } from '../functions/fault-reports/api-keys.js';
 import { startLocalPlatform } from './platform.js';
 import { projectRoot } from './synth.js';
 
@@ -57,6 +60,12 @@ async function main(): Promise<void> {
   // From process start, so module loading and the synth count too.
   const readyMs = Math.round(performance.now());
   const { timings } = platform;
+  // A fresh Open311 key per start: keys are stored only as hashes, so an earlier one cannot be shown again.
+  const { apiKey } = await issueApiKey(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: platform.dynamodbUrl, region: platform.env.region, credentials: platform.env.credentials })),
+    platform.tables['Stateful/Table']!,
+    { clientName: 'local development', ratePerMinute: 600 },
+  );
   console.log(
     [
       '',
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
       `  DynamoDB     ${platform.dynamodbUrl}   tables: ${unique(platform.tables).join(', ')}`,
       `  S3           ${platform.s3Url}   buckets: ${unique(platform.buckets).join(', ')}`,
       `  Sign in      npm run token -- resident 199001011239   |   npm run token -- officer miljo`,
+      `  Open311      api_key=${apiKey}   (more: npm run open311-key -- "<client>" --local)`,
       '',
       'Ctrl-C stops everything; data stays in .local/.',
     ].join('\n'),
