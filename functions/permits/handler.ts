@@ -12,6 +12,7 @@ import { applyForPermit } from './apply-for-permit.js';
 import { permitMessages } from './messages.js';
 import { dynamoPermitStore } from './permit-store.js';
 import { addSupplement } from './supplements.js';
+import { taskPage } from './task-page.js';
 import { decideTask, readTask } from './tasks.js';
 
 const municipality = loadMunicipality();
@@ -33,10 +34,12 @@ export const handler = createApiHandler({
       const receipt = await applyForPermit({ cases, workflows, sendMail, municipality, now, log }, { declaration, application: body as Record<string, unknown>, caller });
       return { status: 201, body: receipt, headers: { Location: `/cases/${receipt.caseId}` } };
     },
-    getTask: async ({ params, caller, log }) => ({
-      status: 200,
-      body: await readTask({ cases, permits, workflows, now, log }, { taskId: params.taskId, caller }),
-    }),
+    getTask: async ({ params, caller, headers, language, log }) => {
+      const view = await readTask({ cases, permits, workflows, now, log }, { taskId: params.taskId, caller });
+      // A browser (the link in the mail) gets the confirm page; API clients get JSON.
+      if (/text\/html/.test(headers.accept ?? '')) return { status: 200, body: taskPage(view, language), contentType: 'text/html' };
+      return { status: 200, body: view };
+    },
     decideTask: async ({ params, caller, body, log }) => ({
       status: 200,
       body: await decideTask({ cases, permits, workflows, now, log }, { taskId: params.taskId, caller, decision: body }),

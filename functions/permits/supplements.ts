@@ -1,7 +1,8 @@
 import type { SupplementRequest } from '../../schemas/permits/index.js';
 import { mayAddToCase } from '../shared/case-access.js';
 import type { CaseRepository } from '../shared/case-repository.js';
-import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { attachmentsOf } from '../shared/case-view.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import type { Caller } from '../shared/http.js';
 import { messages } from '../shared/i18n.js';
 import type { PermitWorkflows } from './apply-for-permit.js';
@@ -19,6 +20,10 @@ export interface SupplementDeps {
 export async function addSupplement(deps: SupplementDeps, input: { caseId: string; caller: Caller; accessCode?: string; supplement: SupplementRequest }) {
   const found = await deps.cases.getCase(input.caseId);
   if (!found || !mayAddToCase(input.caller, found.record, input.accessCode)) throw new NotFoundError(messages.caseNotFound);
+  // Attachments go through POST /cases/{caseId}/attachments; an answer may only point at this case's own.
+  const usable = new Set(attachmentsOf(found.events).filter((a) => a.status !== 'rejected').map((a) => a.attachmentId));
+  const unknown = (input.supplement.attachmentIds ?? []).flatMap((id, index) => (usable.has(id) ? [] : [{ path: `body.attachmentIds.${index}`, message: 'not an attachment of this case' }]));
+  if (unknown.length > 0) throw new ValidationError(unknown);
   const waiting = (await deps.permits.listParts(input.caseId)).filter((p) => p.status === 'waiting-for-applicant');
   const answered = [];
   for (const part of waiting) {

@@ -115,7 +115,11 @@ export const permitsRoutes: readonly RouteSpec[] = [
     tags: ['permits'],
     auth: 'optional',
     pathParameters: z.object({ taskId: taskIdSchema }),
-    responses: { 200: { description: 'The task', schema: taskViewSchema }, 400: problem('Invalid task id'), 404: problem('No such task') },
+    responses: {
+      200: { description: 'The task (JSON), or its confirm page for a browser (`Accept: text/html`)', schema: taskViewSchema, alternativeContentTypes: ['text/html'] },
+      400: problem('Invalid task id'),
+      404: problem('No such task'),
+    },
   },
   {
     method: 'POST',

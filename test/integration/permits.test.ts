@@ -98,6 +98,9 @@ describe('restaurant permit through the local runtime', () => {
     expect(anonymousView.status).toBe(200);
     expect(anonymousView.json).toMatchObject({ caseId, diarienummer, status: 'open', part: { partId: 'livsmedel', departmentId: 'miljo' } });
     expect(anonymousView.json.application).toBeUndefined();
+    const page = await call('GET', `/tasks/${tasks.miljo}`, { headers: { Accept: 'text/html,application/xhtml+xml' } });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain(diarienummer);
     const officerView = await call('GET', `/tasks/${tasks.miljo}`, { token: tokens.miljo });
     expect(officerView.json.application).toMatchObject({ company: { organisationsnummer: '5560360793' }, servesAlcohol: true });
     expect((await call('GET', `/tasks/${tasks.miljo}`, { token: tokens.social })).status).toBe(404);

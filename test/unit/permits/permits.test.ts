@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { applyForPermit, type PermitWorkflows } from '../../../functions/permits/apply-for-permit.js';
 import { renderPdf } from '../../../functions/permits/pdf.js';
+import { taskPage } from '../../../functions/permits/task-page.js';
 import { hashTaskId } from '../../../functions/permits/permit-store.js';
 import { addSupplement } from '../../../functions/permits/supplements.js';
 import { decideTask, readTask } from '../../../functions/permits/tasks.js';
@@ -114,6 +115,22 @@ describe('department tasks', () => {
     expect(h.sent).toEqual([]);
   });
 
+  it('shows a confirm page that decides nothing, with the form only while the task is open', async () => {
+    const h = harness();
+    const { caseId, diarienummer } = await submitted(h);
+    const taskId = await opened(h, caseId, 'livsmedel');
+    const page = taskPage(await readTask(h.taskDeps, { taskId, caller: anonymous }), 'sv');
+    expect(page).toContain(`<title>Uppgift att besluta: ${diarienummer}</title>`);
+    expect(page).toContain(`data-href="/tasks/${taskId}/decision"`);
+    expect(page).not.toContain('Munksjö Bistro');
+    expect(h.sent).toEqual([]);
+    await decideTask(h.taskDeps, { taskId, caller: officer('miljo'), decision: { outcome: 'approve' } });
+    const decided = taskPage(await readTask(h.taskDeps, { taskId, caller: officer('miljo') }), 'en');
+    expect(decided).toContain('Already decided');
+    expect(decided).not.toContain('<form');
+    expect(decided).toContain('Munksjö Bistro AB');
+  });
+
   it('takes one decision and answers 409 to the next', async () => {
     const h = harness();
     const { caseId } = await submitted(h);
@@ -189,6 +206,10 @@ describe('requests for information', () => {
     expect(h.cases.records.get(caseId)!.status).toBe('waiting-for-applicant');
 
     await expect(addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode: 'WRONG', supplement: { text: 'x' } })).rejects.toMatchObject({ status: 404 });
+    await expect(addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode, supplement: { text: 'x', attachmentIds: ['01JEX4V6S7D9W0Y2A4C6E8G0J2'] } })).rejects.toMatchObject({
+      status: 400,
+      errors: [{ path: 'body.attachmentIds.0', message: 'not an attachment of this case' }],
+    });
     const result = await addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode, supplement: { text: 'Bifogad.' } });
     expect(result).toMatchObject({ resumedParts: ['livsmedel'], status: 'in-progress' });
     expect(h.sent.at(-1)).toEqual({ token: 'wait-1', output: { answered: true } });
