@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole platform on this machine, from the synthesized CDK app, with data kept in
- * `.local/` between runs. Ports: API 4100, DynamoDB 4101, S3 4102, SES inbox 4103 (override with
- * LOCAL_API_PORT, LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT, LOCAL_SES_PORT). The app is synthesized into
+ * `.local/` between runs. Ports: API 4100, DynamoDB 4101, S3 4102, SES inbox 4103, Step Functions 4104
+ * (override with LOCAL_API_PORT, LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT, LOCAL_SES_PORT, LOCAL_SFN_PORT). The app is synthesized into
  * `cdk.out/local` and reused while no source changes (LOCAL_SYNTH=always to force a synth).
  */
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     dynamoPort: port('LOCAL_DYNAMODB_PORT', 4101),
     s3Port: port('LOCAL_S3_PORT', 4102),
     sesPort: port('LOCAL_SES_PORT', 4103),
+    stepFunctionsPort: port('LOCAL_SFN_PORT', 4104),
     // A restart without changes skips the synth; LOCAL_SYNTH=always forces it.
     reuseSynth: process.env['LOCAL_SYNTH'] !== 'always',
     ...(process.env['MUNICIPALITY'] ? { municipalityId: process.env['MUNICIPALITY'] } : {}),
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       `  Mail inbox   ${platform.inboxUrl}`,
       `  DynamoDB     ${platform.dynamodbUrl}   tables: ${unique(platform.tables).join(', ')}`,
       `  S3           ${platform.s3Url}   buckets: ${unique(platform.buckets).join(', ')}`,
+      `  Step Functions ${platform.stepFunctionsUrl}   state machines: ${unique(platform.stateMachines).map((arn) => arn.slice(arn.lastIndexOf(':') + 1)).join(', ')}`,
       `  Sign in      npm run token -- resident 199001011239   |   npm run token -- officer miljo`,
       `  Open311      api_key=${apiKey}   (more: npm run open311-key -- "<client>" --local)`,
       '',
