@@ -9,6 +9,7 @@ import { AwsCallLog, type AwsCall } from '../local/aws-call-log.js';
 import { startLocalPlatform } from '../local/platform.js';
 import { validAnswers } from '../test/events/answers.js';
 import { bundleSize, buildReferenceBundle, initTimes, median, readJson, sdkPackagesOf } from './bundles.js';
+import { open311 } from './open311.js';
 import { permits } from './permits.js';
 
 const INIT_RUNS = Number(process.env.BENCH_INIT_RUNS ?? 15);
@@ -117,3 +118,4 @@ const only = process.argv[2];
 if (!only || only === 'bundles') await bundles();
 if (!only || only === 'traffic') await traffic();
 if (!only || only === 'permits') await permits();
+if (!only || only === 'open311') await open311();
