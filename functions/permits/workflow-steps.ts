@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Mail } from '../shared/mail.js';
 import { letterLines, type PartOutcome, type PermitOutcome } from './decision-letter.js';
 import { renderPdf } from './pdf.js';
-import { hashTaskId, newTaskId, type PermitStore } from './permit-store.js';
+import { hashTaskId, newTaskId, type PartState, type PermitStore } from './permit-store.js';
 
 /** A mail, possibly with attachments (the decision letter). */
 export type SendPermitMail = (mail: Mail & { attachments?: { fileName: string; contentType: string; content: Buffer }[] }) => Promise<void>;
@@ -61,7 +61,15 @@ async function caseOf(deps: WorkflowDeps, caseId: string): Promise<{ record: Cas
 const dateSv = (iso: string, timeZone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 
 /** Mails a department a task link for a part: a new task id each time, only its hash stored. */
-async function mailTask(deps: WorkflowDeps, kind: 'new' | 'reminder' | 'escalation', record: CaseRecord, declaration: PermitTypeDeclaration, part: PermitPartDeclaration, round: number, expiresAt: string) {
+async function mailTask(
+  deps: WorkflowDeps,
+  kind: 'new' | 'reminder' | 'escalation',
+  record: CaseRecord,
+  declaration: PermitTypeDeclaration,
+  part: PermitPartDeclaration,
+  state: PartState,
+  deadline: string,
+) {
   const department = departmentById(deps.municipality, part.departmentId);
   const taskId = newTaskId();
   await deps.permits.putTask({
@@ -70,12 +78,13 @@ async function mailTask(deps: WorkflowDeps, kind: 'new' | 'reminder' | 'escalati
     partId: part.partId,
     departmentId: part.departmentId,
     permitType: declaration.permitType,
-    round,
+    round: state.round,
     createdAt: deps.now().toISOString(),
-    expiresAt,
+    // Every link of a round stays valid until the part itself expires (after the escalation).
+    expiresAt: state.expiresAt,
   });
   const link = `${publicBaseUrl(deps.municipality)}/tasks/${taskId}`;
-  const deadline = dateSv(expiresAt, deps.municipality.timeZone);
+  const deadlineText = dateSv(deadline, deps.municipality.timeZone);
   const lead = {
     new: `Ett nytt ärende väntar på ert beslut.`,
     reminder: `Påminnelse: ärendet väntar fortfarande på ert beslut.`,
@@ -90,7 +99,7 @@ async function mailTask(deps: WorkflowDeps, kind: 'new' | 'reminder' | 'escalati
       ``,
       `Ärende: ${record.diarienummer} – ${declaration.title.sv}`,
       `Er del: ${part.title.sv}`,
-      `Sista dag för beslut: ${deadline}`,
+      `Sista dag för beslut: ${deadlineText}`,
       ``,
       `Öppna uppgiften (att öppna länken beslutar ingenting): ${link}`,
       ``,
@@ -108,7 +117,7 @@ export async function openTask(deps: WorkflowDeps, event: WorkflowEvent): Promis
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + (part.deadlineDays + part.escalationDays) * deps.dayMs).toISOString();
   const state = await deps.permits.openRound({ caseId: record.caseId, partId: part.partId, departmentId: part.departmentId, permitType: declaration.permitType }, event.token!, expiresAt);
-  await mailTask(deps, 'new', record, declaration, part, state.round, new Date(now.getTime() + part.deadlineDays * deps.dayMs).toISOString());
+  await mailTask(deps, 'new', record, declaration, part, state, new Date(now.getTime() + part.deadlineDays * deps.dayMs).toISOString());
   await deps.cases.appendEvents(record.caseId, [
     { type: 'part-opened', at: now.toISOString(), actor: system, data: { partId: part.partId, departmentId: part.departmentId, round: state.round } },
   ]);
@@ -124,7 +133,7 @@ export async function remindOrEscalate(deps: WorkflowDeps, event: WorkflowEvent)
   if (!state || state.status !== 'open') return;
   const { record } = await caseOf(deps, event.caseId);
   const deadline = kind === 'reminder' ? new Date(deps.now().getTime() + part.reminderDaysBefore * deps.dayMs).toISOString() : state.expiresAt;
-  await mailTask(deps, kind, record, declaration, part, state.round, deadline);
+  await mailTask(deps, kind, record, declaration, part, state, deadline);
   await deps.cases.appendEvents(record.caseId, [
     { type: kind === 'reminder' ? 'part-reminded' : 'part-escalated', at: deps.now().toISOString(), actor: system, data: { partId: part.partId, departmentId: part.departmentId } },
   ]);
