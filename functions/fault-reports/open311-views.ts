@@ -3,7 +3,7 @@ import type { Open311Request, Open311Service, Open311ServiceDefinition } from '.
 import type { Municipality } from '../../schemas/municipality.js';
 import type { CaseEvent, CaseRecord } from '../shared/case-model.js';
 import { attachmentsOf } from '../shared/case-view.js';
-import { departmentById, publicBaseUrl } from '../shared/config.js';
+import { publicBaseUrl } from '../shared/config.js';
 import type { Language } from '../shared/i18n.js';
 
 /**
@@ -131,7 +131,7 @@ export function requestOf(summary: ReportSummary, municipality: Municipality, la
 }
 
 /** The update history of a report as Open311 `notes`: its registration and each status change. */
-export function notesOf(record: CaseRecord, events: readonly CaseEvent[], language: Language): NonNullable<Open311Request['notes']> {
+export function notesOf(events: readonly CaseEvent[], language: Language): NonNullable<Open311Request['notes']> {
   let status: 'open' | 'closed' = 'open';
   const notes: NonNullable<Open311Request['notes']> = [];
   for (const event of events) {
@@ -143,7 +143,6 @@ export function notesOf(record: CaseRecord, events: readonly CaseEvent[], langua
       notes.push({ datetime: event.at, status, description: text });
     }
   }
-  void record;
   return notes;
 }
 
@@ -154,8 +153,4 @@ export function statusLabel(caseStatus: string, language: Language): string {
     closed: { sv: 'Avslutad', en: 'Closed' },
   };
   return labels[caseStatus]?.[language] ?? caseStatus;
-}
-
-export function departmentOf(municipality: Municipality, category: FaultReportCategory) {
-  return departmentById(municipality, category.departmentId);
 }

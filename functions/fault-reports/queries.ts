@@ -44,7 +44,7 @@ export function bboxOf(text: string, municipality: Municipality, language: Langu
 export async function getRequest(deps: Pick<QueryDeps, 'cases' | 'municipality'>, id: string, language: Language): Promise<Open311Request> {
   const found = await deps.cases.getCase(id);
   if (!found || found.record.kind !== FAULT_REPORT_KIND) throw new NotFoundError(notFound, { id });
-  return { ...requestOf(summaryOf(found.record, found.events, deps.municipality), deps.municipality, language), notes: notesOf(found.record, found.events, language) };
+  return { ...requestOf(summaryOf(found.record, found.events, deps.municipality), deps.municipality, language), notes: notesOf(found.events, language) };
 }
 
 /** `GET requests` with the spec's filters and defaults (90 days, 1000 rows), plus page/page_size and bbox. */

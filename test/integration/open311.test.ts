@@ -197,6 +197,18 @@ describe('Open311 GeoReport v2', () => {
     expect(asCase.json.status).toBe('closed');
   });
 
+  it('answers a POST to requests.xml with the same data as XML, and tokens in XML', async () => {
+    const posted = await post(`${V2}/requests.xml`, streetLight({ description: 'Via XML', email: 'xml@example.se' }));
+    expect(posted.status).toBe(201);
+    expect(posted.headers.get('content-type')).toMatch(/^text\/xml/);
+    const [created] = xml.parse(posted.text).service_requests.request as Record<string, string>[];
+    expect(created).toMatchObject({ status: 'open', service_code: 'street-light', description: 'Via XML', lat: '57.7826', token: created!.service_request_id });
+    const json = await call('GET', `${V2}/requests/${created!.service_request_id}.json`);
+    expect(json.json[0].requested_datetime).toBe(created!.requested_datetime);
+    const token = await call('GET', `${V2}/tokens/${created!.token}.xml`);
+    expect(xml.parse(token.text).service_requests.request).toEqual([{ service_request_id: created!.service_request_id, token: created!.token }]);
+  });
+
   it("puts a signed-in resident's report in their cases", async () => {
     const token = await residentToken('199001011239');
     const body = form({ api_key: apiKey, service_code: 'pothole', lat: '57.78', long: '14.17', 'attribute[surface]': 'road' });
