@@ -75,7 +75,7 @@ function parameters(route: RouteSpec, components: ComponentCollector): JsonSchem
 }
 
 function security(route: RouteSpec): JsonSchema[] {
-  if (route.apiKey) return [{ open311ApiKey: [] }];
+  if (route.apiKey) return route.auth === 'optional' ? [{ open311ApiKey: [] }, { open311ApiKey: [], residentOrOfficer: [] }] : [{ open311ApiKey: [] }];
   if (route.auth === 'required') return [{ residentOrOfficer: [] }];
   if (route.auth === 'optional') return [{}, { residentOrOfficer: [] }];
   return [];
