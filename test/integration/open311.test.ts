@@ -210,7 +210,8 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it("puts a signed-in resident's report in their cases", async () => {
-    const token = await residentToken('199001011239');
+    // A resident of their own: other suites count the cases of theirs.
+    const token = await residentToken('191212121212');
     const body = form({ api_key: apiKey, service_code: 'pothole', lat: '57.78', long: '14.17', 'attribute[surface]': 'road' });
     const posted = await call('POST', `${V2}/requests.json`, { body, headers: FORM, token });
     expect(posted.status, posted.text).toBe(201);
