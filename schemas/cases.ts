@@ -79,6 +79,17 @@ export const caseViewSchema = z
       }),
     ),
     history: z.array(caseEventViewSchema),
+    /** Permits: where each department's part stands, from the events. */
+    parts: z
+      .array(
+        z.object({
+          partId: z.string().max(40),
+          departmentId: z.string().max(40),
+          status: z.enum(['in-progress', 'waiting-for-applicant', 'approved', 'rejected', 'expired']),
+          reason: z.string().max(2000).optional(),
+        }),
+      )
+      .optional(),
   })
   .meta({ id: 'Case' });
 export type CaseView = z.infer<typeof caseViewSchema>;

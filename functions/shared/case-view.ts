@@ -55,6 +55,27 @@ export function attachmentsOf(events: readonly CaseEvent[]): CaseView['attachmen
   return [...byId.values()];
 }
 
+/** Where each part of a permit stands, folded over the case's events; undefined for other cases. */
+export function permitPartsOf(events: readonly CaseEvent[]): CaseView['parts'] {
+  const parts = new Map<string, NonNullable<CaseView['parts']>[number]>();
+  for (const { type, data = {} } of events) {
+    const partId = String(data.partId ?? '');
+    const known = parts.get(partId);
+    const set = (change: Partial<NonNullable<CaseView['parts']>[number]>) => known && parts.set(partId, { ...known, ...change });
+    if (type === 'part-opened') parts.set(partId, { partId, departmentId: String(data.departmentId), status: 'in-progress' });
+    else if (type === 'information-requested') set({ status: 'waiting-for-applicant' });
+    else if (type === 'part-decided') set({ status: data.outcome === 'approve' ? 'approved' : 'rejected', ...(data.reason ? { reason: String(data.reason) } : {}) });
+    else if (type === 'part-expired') set({ status: 'expired' });
+    else if (type === 'supplement-received') {
+      for (const id of (data.partIds as string[] | undefined) ?? []) {
+        const waiting = parts.get(id);
+        if (waiting) parts.set(id, { ...waiting, status: 'in-progress' });
+      }
+    }
+  }
+  return events.some((e) => e.type === 'workflow-started') ? [...parts.values()] : undefined;
+}
+
 /** The case as its owner sees it: status derived from the events, secret answers masked, no officer identities. */
 export function caseView(record: CaseRecord, events: readonly CaseEvent[], municipality: Municipality): CaseView {
   const department = departmentById(municipality, record.departmentId);
@@ -66,6 +87,7 @@ export function caseView(record: CaseRecord, events: readonly CaseEvent[], munic
     answers: maskAnswers(record.answers, record.secretPaths),
     attachments: attachmentsOf(events),
     history: events.map(eventView),
+    ...(record.kind === 'permit' ? { parts: permitPartsOf(events) } : {}),
   };
 }
 

@@ -119,6 +119,7 @@ describe('restaurant permit through the local runtime', () => {
     expect(question.body.text).toContain('Hur hanteras fettavskiljning i köket?');
     const waiting = await call('GET', `/cases/${caseId}?accessCode=${encodeURIComponent(accessCode)}`);
     expect(waiting.json.status).toBe('waiting-for-applicant');
+    expect(waiting.json.parts).toContainEqual({ partId: 'livsmedel', departmentId: 'miljo', status: 'waiting-for-applicant' });
 
     const answered = await call('POST', `/cases/${caseId}/supplements`, { headers: { 'X-Access-Code': accessCode }, body: { text: 'Fettavskiljare enligt ritning, tömning varannan vecka.' } });
     expect(answered.status, answered.text).toBe(200);
@@ -156,6 +157,13 @@ describe('restaurant permit through the local runtime', () => {
     ]);
     expect(history.map((e) => e.type)).toEqual(expect.arrayContaining(['submitted', 'workflow-started', 'information-requested', 'supplement-received', 'permit-decided']));
     expect(history.find((e) => e.type === 'permit-decided')?.data).toMatchObject({ outcome: 'granted', sha256: letter.metadata.sha256 });
+    expect(view.json.parts).toHaveLength(4);
+    expect(view.json.parts).toEqual(expect.arrayContaining([
+      { partId: 'livsmedel', departmentId: 'miljo', status: 'approved', reason: 'Registreras.' },
+      { partId: 'servering', departmentId: 'social', status: 'approved', reason: 'Uppfyller kraven.' },
+      { partId: 'bygglov', departmentId: 'stadsbyggnad', status: 'approved', reason: 'Uppfyller kraven.' },
+      { partId: 'brandskydd', departmentId: 'raddning', status: 'approved', reason: 'Uppfyller kraven.' },
+    ]));
 
     const { described, events } = await executionOf('restaurant', caseId);
     expect(described.status).toBe('SUCCEEDED');
@@ -180,6 +188,7 @@ describe('restaurant permit through the local runtime', () => {
     expect(letter.text).toContain('Motivering: K\xf6ket saknar handfat f\xf6r handtv\xe4tt.');
     const view = await call('GET', `/cases/${caseId}?accessCode=${encodeURIComponent(accessCode)}`);
     expect(view.json.history.find((e: { type: string }) => e.type === 'permit-decided').data.outcome).toBe('refused');
+    expect(view.json.parts).toContainEqual({ partId: 'livsmedel', departmentId: 'miljo', status: 'rejected', reason: 'Köket saknar handfat för handtvätt.' });
     expect((await executionOf('restaurant', caseId)).described.status).toBe('SUCCEEDED');
   });
 });
