@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Generous: a test must not fail because the machine is slow or busy.
+          testTimeout: 30_000,
           env: { MUNICIPALITY_FILE: 'config/municipalities/jonkoping.json', LOG_LEVEL: 'warn' },
         },
       },
