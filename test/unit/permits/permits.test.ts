@@ -7,6 +7,7 @@ import { hashTaskId } from '../../../functions/permits/permit-store.js';
 import { addSupplement } from '../../../functions/permits/supplements.js';
 import { decideTask, readTask } from '../../../functions/permits/tasks.js';
 import { expirePart, finalizePermit, openTask, remindOrEscalate, requestInformation, type WorkflowDeps } from '../../../functions/permits/workflow-steps.js';
+import { caseView } from '../../../functions/shared/case-view.js';
 import { loadMunicipality } from '../../../functions/shared/config.js';
 import type { Caller } from '../../../functions/shared/http.js';
 import { outdoorSeatingPermit, restaurantPermit } from '../../../schemas/permits/index.js';
@@ -207,6 +208,8 @@ describe('requests for information', () => {
     await requestInformation(h.workflowDeps, { action: 'request-info', caseId, permitType: 'restaurant', partId: 'livsmedel', token: 'wait-1' });
     expect(h.sendMail.sent.at(-1)).toMatchObject({ to: ['sara@example.se'], text: expect.stringContaining('Ritning?') });
     expect(h.cases.records.get(caseId)!.status).toBe('waiting-for-applicant');
+    const partsNow = () => caseView(h.cases.records.get(caseId)!, h.cases.events.get(caseId)!, municipality).parts;
+    expect(partsNow()).toEqual([{ partId: 'livsmedel', departmentId: 'miljo', status: 'waiting-for-applicant' }]);
 
     await expect(addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode: 'WRONG', supplement: { text: 'x' } })).rejects.toMatchObject({ status: 404 });
     await expect(addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode, supplement: { text: 'x', attachmentIds: ['01JEX4V6S7D9W0Y2A4C6E8G0J2'] } })).rejects.toMatchObject({
@@ -215,6 +218,7 @@ describe('requests for information', () => {
     });
     const result = await addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode, supplement: { text: 'Bifogad.' } });
     expect(result).toMatchObject({ resumedParts: ['livsmedel'], status: 'in-progress' });
+    expect(partsNow()).toEqual([{ partId: 'livsmedel', departmentId: 'miljo', status: 'in-progress' }]);
     expect(h.sent.at(-1)).toEqual({ token: 'wait-1', output: { answered: true } });
     await expect(addSupplement(h.taskDeps, { caseId, caller: anonymous, accessCode, supplement: { text: 'igen' } })).rejects.toMatchObject({ status: 409 });
     expect(h.cases.events.get(caseId)!.filter((e) => e.type === 'part-decided')).toEqual([]);
