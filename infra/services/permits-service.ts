@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { routesByService } from '../../schemas/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { permitCatalogue } from '../../schemas/permits/index.js';
-import { PERMIT_SECONDS_PER_DAY_CONTEXT, PermitWorkflow } from '../../workflows/permit-workflow.js';
+import { PERMIT_SECONDS_PER_DAY_CONTEXT, PermitWorkflow } from '../../workflows/permits/permit-workflow.js';
 import { acknowledgeTableGrant, acknowledgeWildcardResource } from '../constructs/nag.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { addServiceRoutes } from '../constructs/service-routes.js';

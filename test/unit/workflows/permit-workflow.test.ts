@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { outdoorSeatingPermit, restaurantPermit, type PermitTypeDeclaration } from '../../../schemas/permits/index.js';
-import { PermitWorkflow } from '../../../workflows/permit-workflow.js';
+import { PermitWorkflow } from '../../../workflows/permits/permit-workflow.js';
 
 type State = Record<string, unknown> & { Type: string };
 interface Definition {

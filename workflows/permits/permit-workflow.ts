@@ -20,7 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import type { PermitPartDeclaration, PermitTypeDeclaration } from '../schemas/permits/permit-type.js';
+import type { PermitPartDeclaration, PermitTypeDeclaration } from '../../schemas/permits/permit-type.js';
 
 /** The context key with which tests shorten a permit day (e.g. to one second), without touching the definition's logic. */
 export const PERMIT_SECONDS_PER_DAY_CONTEXT = 'permitSecondsPerDay';
