@@ -256,7 +256,8 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('pages requests with page and page_size, newest first', async () => {
-    const since = new Date(Date.now() - 1000).toISOString();
+    // From this instant on, only these reports (the server's clock is this machine's).
+    const since = new Date().toISOString();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await post(`${V2}/requests.json`, streetLight({ description: `Sida ${i}` }))).json[0].service_request_id);
     const range = `start_date=${encodeURIComponent(since)}&service_code=street-light`;
