@@ -74,3 +74,6 @@ export const rateLimitHeaders = {
   'RateLimit-Reset': '1',
   'RateLimit-Policy': `${API_THROTTLE.ratePerSecond};w=1;burst=${API_THROTTLE.burst}`,
 } as const;
+
+/** A validation problem lists at most this many invalid fields. */
+export const MAX_FIELD_ERRORS = 100;

@@ -4,6 +4,11 @@ import { attachmentContentTypes, MAX_ATTACHMENT_BYTES } from './attachment-limit
 import { problemSchema } from './problem.js';
 
 const isoDateTime = z.iso.datetime().max(40);
+
+/** A case view shows at most this many events of its history (the most recent). */
+export const MAX_HISTORY_SHOWN = 1000;
+/** Attachments a case may have. */
+export const MAX_ATTACHMENTS_PER_CASE = 20;
 const localizedText = z.object({ sv: z.string().max(1000), en: z.string().max(1000) });
 
 export const caseIdSchema = z
@@ -77,8 +82,11 @@ export const caseViewSchema = z
         size: z.number().int().min(0).optional(),
         reason: z.string().max(500).optional(),
       }),
-    ),
-    history: z.array(caseEventViewSchema),
+    ).max(MAX_ATTACHMENTS_PER_CASE),
+    history: z
+      .array(caseEventViewSchema)
+      .max(MAX_HISTORY_SHOWN)
+      .meta({ description: `The most recent ${MAX_HISTORY_SHOWN} events, oldest first` }),
     /** Permits: where each department's part stands, from the events. */
     parts: z
       .array(
@@ -89,6 +97,7 @@ export const caseViewSchema = z
           reason: z.string().max(2000).optional(),
         }),
       )
+      .max(20)
       .optional(),
   })
   .meta({ id: 'Case' });
@@ -113,7 +122,7 @@ export const myCasesQuerySchema = z.object({
   cursor: z.string().max(512).optional().meta({ description: 'The `nextCursor` of the previous page' }),
 });
 export const myCasesPageSchema = z
-  .object({ items: z.array(caseSummarySchema), nextCursor: z.string().max(512).optional() })
+  .object({ items: z.array(caseSummarySchema).max(100), nextCursor: z.string().max(512).optional() })
   .meta({ id: 'CasePage' });
 export type MyCasesPage = z.infer<typeof myCasesPageSchema>;
 
@@ -139,7 +148,7 @@ export const attachmentUploadSchema = z
     attachmentId: z.string().max(26),
     uploadUrl: z.url().max(4096).meta({ description: 'Presigned PUT URL; send the file with the declared Content-Type' }),
     method: z.literal('PUT'),
-    headers: z.record(z.string().max(100), z.string().max(1000)),
+    uploadHeaders: z.record(z.string().max(100), z.string().max(1000)).meta({ description: 'Headers the PUT must carry, as signed' }),
     expiresAt: isoDateTime,
   })
   .meta({ id: 'AttachmentUpload' });

@@ -176,7 +176,7 @@ export const open311CreateRequestSchema = z
     long: z.string().max(40).optional(),
     address_string: formText(500).optional(),
     address_id: formText(100).optional(),
-    description: z.string().optional().meta({ description: `At most ${MAX_DESCRIPTION_LENGTH} characters, no markup` }),
+    description: z.string().max(MAX_DESCRIPTION_LENGTH).optional().meta({ description: `At most ${MAX_DESCRIPTION_LENGTH} characters, no markup` }),
     email: z.email().max(254).optional().meta({ description: 'The reporter: notified of each change, with a one-click unsubscribe' }),
     first_name: formText(100).optional(),
     last_name: formText(100).optional(),
@@ -218,10 +218,13 @@ export const unsubscribeParamsSchema = z.object({
 const mapFeatureSchema = z.object({
   type: z.literal('Feature'),
   id: caseIdSchema,
-  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+  geometry: z.object({
+    type: z.literal('Point'),
+    coordinates: z.array(z.number().min(-180).max(180)).length(2).meta({ description: '[longitude, latitude] (WGS 84)' }),
+  }),
   properties: z.object({
-    service_code: z.string(),
-    service_name: z.string(),
+    service_code: z.string().max(40),
+    service_name: z.string().max(200),
     status: z.enum(['open', 'closed']),
     requested_datetime: dateTime,
     updated_datetime: dateTime,

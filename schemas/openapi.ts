@@ -38,8 +38,12 @@ class ComponentCollector {
     const id = (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
     const rewritten = this.rewrite(json) as JsonSchema;
     if (id) {
-      delete rewritten.id;
-      this.schemas[id] = rewritten;
+      // zod puts a schema with an id into $defs and answers a $ref to it; keep the definition, not the $ref.
+      const ownRef = rewritten.$ref === `#/components/schemas/${id}` && Object.keys(rewritten).length === 1;
+      if (!ownRef) {
+        delete rewritten.id;
+        this.schemas[id] = rewritten;
+      }
       return { $ref: `#/components/schemas/${id}` };
     }
     return rewritten;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_FIELD_ERRORS } from './api.js';
 
 /** RFC 9457 problem details, as every error of the API is answered. */
 export const problemSchema = z
@@ -11,6 +12,7 @@ export const problemSchema = z
     correlationId: z.string().max(128).optional().meta({ description: 'Quote it when you contact the municipality' }),
     errors: z
       .array(z.object({ path: z.string().max(500), message: z.string().max(1000) }))
+      .max(MAX_FIELD_ERRORS)
       .optional()
       .meta({ description: 'For validation problems: one entry per invalid field' }),
   })

@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { AttachmentRequest, AttachmentUpload } from '../../schemas/cases.js';
+import { MAX_ATTACHMENTS_PER_CASE, type AttachmentRequest, type AttachmentUpload } from '../../schemas/cases.js';
 import { mayAddToCase } from '../shared/case-access.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import { attachmentsOf } from '../shared/case-view.js';
@@ -9,7 +9,6 @@ import type { Caller } from '../shared/http.js';
 import { messages } from '../shared/i18n.js';
 import { newUlid } from '../shared/ids.js';
 
-export const MAX_ATTACHMENTS_PER_CASE = 20;
 const UPLOAD_SECONDS = 15 * 60;
 
 export interface RequestAttachmentDeps {
@@ -61,7 +60,7 @@ export async function requestAttachment(
     attachmentId,
     uploadUrl,
     method: 'PUT',
-    headers: { 'Content-Type': contentType },
+    uploadHeaders: { 'Content-Type': contentType },
     expiresAt: new Date(now.getTime() + UPLOAD_SECONDS * 1000).toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import type { DecisionRequest, TaskView } from '../../schemas/permits/index.js';
-import { findPermitType } from '../../schemas/permits/index.js';
+import { findPermitType, MAX_SUPPLEMENTS_SHOWN } from '../../schemas/permits/index.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import { ConflictError, NotFoundError, ProblemError } from '../shared/errors.js';
 import type { Caller } from '../shared/http.js';
@@ -45,7 +45,10 @@ export async function readTask(deps: TaskDeps, input: { taskId: string; caller: 
   const found = await deps.cases.getCase(task.caseId);
   if (!declaration || !part || !found) throw notFound();
   const officer = isOfficerOf(input.caller, task.departmentId);
-  const supplements = found.events.filter((e) => e.type === 'supplement-received').map((e) => ({ at: e.at, text: String(e.data?.text ?? '') }));
+  const supplements = found.events
+    .filter((e) => e.type === 'supplement-received')
+    .slice(-MAX_SUPPLEMENTS_SHOWN)
+    .map((e) => ({ at: e.at, text: String(e.data?.text ?? '') }));
   return {
     taskId: input.taskId,
     caseId: task.caseId,

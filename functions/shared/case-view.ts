@@ -1,4 +1,4 @@
-import type { CaseEventView, CaseSummary, CaseView } from '../../schemas/cases.js';
+import { MAX_HISTORY_SHOWN, type CaseEventView, type CaseSummary, type CaseView } from '../../schemas/cases.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { deriveStatus, maskAnswers, type CaseEvent, type CaseRecord } from './case-model.js';
 import { departmentById } from './config.js';
@@ -86,7 +86,7 @@ export function caseView(record: CaseRecord, events: readonly CaseEvent[], munic
     updatedAt: events.at(-1)?.at ?? record.updatedAt,
     answers: maskAnswers(record.answers, record.secretPaths),
     attachments: attachmentsOf(events),
-    history: events.map(eventView),
+    history: events.slice(-MAX_HISTORY_SHOWN).map(eventView),
     ...(record.kind === 'permit' ? { parts: permitPartsOf(events) } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { MAX_FIELD_ERRORS } from '../../schemas/api.js';
 import { format, type Language, type Message, type ProblemType } from './i18n.js';
 
 export interface FieldError {
@@ -28,11 +29,11 @@ export class ProblemError extends Error {
 
 export class ValidationError extends ProblemError {
   override name = 'ValidationError';
-  constructor(
-    readonly errors: readonly FieldError[],
-    detail?: Message,
-  ) {
+  /** The invalid fields, the first MAX_FIELD_ERRORS of them (a hostile body may have thousands). */
+  readonly errors: readonly FieldError[];
+  constructor(errors: readonly FieldError[], detail?: Message) {
     super(400, 'validation', detail ?? { sv: 'Kontrollera fälten i errors.', en: 'Check the fields listed in errors.' });
+    this.errors = errors.slice(0, MAX_FIELD_ERRORS);
   }
 }
 

@@ -31,7 +31,7 @@ export const formSummarySchema = z
   .meta({ id: 'FormSummary' });
 export type FormSummary = z.infer<typeof formSummarySchema>;
 
-export const formListSchema = z.object({ items: z.array(formSummarySchema) }).meta({ id: 'FormList' });
+export const formListSchema = z.object({ items: z.array(formSummarySchema).max(100) }).meta({ id: 'FormList' });
 
 export const formDocumentSchema = formSummarySchema
   .extend({

@@ -7,6 +7,9 @@ import type { PermitTypeDeclaration } from './permit-type.js';
 import { restaurantPermit } from './restaurant.js';
 import { outdoorSeatingPermit } from './street-use.js';
 
+/** A task shows at most this many of the applicant's supplements (the most recent). */
+export const MAX_SUPPLEMENTS_SHOWN = 100;
+
 export { applicableParts, type PermitPartDeclaration, type PermitTypeDeclaration } from './permit-type.js';
 export { restaurantPermit } from './restaurant.js';
 export { outdoorSeatingPermit } from './street-use.js';
@@ -58,8 +61,12 @@ export const taskViewSchema = z
     status: z.enum(['open', 'decided', 'expired']),
     expiresAt: z.iso.datetime().max(40),
     application: z.record(z.string().max(100), z.unknown()).optional().meta({ description: "Only for a signed-in officer of the task's department" }),
-    supplements: z.array(z.object({ at: z.iso.datetime().max(40), text: z.string().max(5000) })).optional(),
-    decide: z.object({ method: z.literal('POST'), href: z.string().max(200), outcomes: z.array(decisionOutcomeSchema) }),
+    supplements: z
+      .array(z.object({ at: z.iso.datetime().max(40), text: z.string().max(5000) }))
+      .max(MAX_SUPPLEMENTS_SHOWN)
+      .optional()
+      .meta({ description: `The most recent ${MAX_SUPPLEMENTS_SHOWN} supplements` }),
+    decide: z.object({ method: z.literal('POST'), href: z.string().max(200), outcomes: z.array(decisionOutcomeSchema).max(3) }),
   })
   .meta({ id: 'Task', description: 'What is to be decided. Reading it never decides anything (mail scanners open links).' });
 export type TaskView = z.infer<typeof taskViewSchema>;
@@ -73,7 +80,7 @@ export const supplementRequestSchema = z
 export type SupplementRequest = z.infer<typeof supplementRequestSchema>;
 
 export const supplementResultSchema = z
-  .object({ caseId: caseIdSchema, resumedParts: z.array(z.string().max(40)), status: caseStatusSchema })
+  .object({ caseId: caseIdSchema, resumedParts: z.array(z.string().max(40)).max(20), status: caseStatusSchema })
   .meta({ id: 'SupplementResult' });
 
 const problem = (description: string) => ({ description, schema: problemSchema, contentType: 'application/problem+json' });

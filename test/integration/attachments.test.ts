@@ -17,7 +17,7 @@ async function upload(caseId: string, accessCode: string, fileName: string, byte
     headers: { 'X-Access-Code': accessCode },
   });
   expect(requested.status).toBe(201);
-  const put = await fetch(requested.json.uploadUrl, { method: 'PUT', headers: requested.json.headers, body: bytes });
+  const put = await fetch(requested.json.uploadUrl, { method: 'PUT', headers: requested.json.uploadHeaders, body: bytes });
   expect(put.status).toBe(200);
   return requested.json.attachmentId as string;
 }

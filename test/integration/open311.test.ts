@@ -119,7 +119,7 @@ describe('Open311 GeoReport v2', () => {
     for (const name of ['lampa-1.jpg', 'lampa-2.jpg']) {
       const upload = await call('POST', `/cases/${id}/attachments`, { body: { fileName: name, contentType: 'image/jpeg', size: JPEG.length }, headers: { 'X-Access-Code': created!.access_code } });
       expect(upload.status).toBe(201);
-      expect((await fetch(upload.json.uploadUrl, { method: 'PUT', headers: upload.json.headers, body: JPEG })).status).toBe(200);
+      expect((await fetch(upload.json.uploadUrl, { method: 'PUT', headers: upload.json.uploadHeaders, body: JPEG })).status).toBe(200);
       photos.push(upload.json.attachmentId);
     }
     const withPhoto = await until('the photos to be checked', async () => {

@@ -35,6 +35,15 @@ describe('the OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
+  it('defines every component schema, none as a mere reference to itself', () => {
+    const schemas = (document.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+    const selfReferences = Object.entries(schemas)
+      .filter(([name, schema]) => schema.$ref === `#/components/schemas/${name}`)
+      .map(([name]) => name);
+    expect(selfReferences).toEqual([]);
+    expect(schemas.Case).toMatchObject({ type: 'object', properties: { diarienummer: expect.any(Object) } });
+  });
+
   it("passes Spectral's spectral:oas and OWASP rulesets with no errors", async () => {
     const spectral = new Spectral();
     spectral.setRuleset({ extends: [[oas as never, 'recommended'], [owasp as never, 'recommended']] });

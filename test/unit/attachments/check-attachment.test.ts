@@ -58,7 +58,7 @@ describe('content sniffing', () => {
 describe('requestAttachment', () => {
   it('records the request on the case and returns a presigned PUT with the declared type', async () => {
     const { cases, caseId, upload } = await caseWithRequestedAttachment();
-    expect(upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'application/pdf' } });
+    expect(upload).toMatchObject({ method: 'PUT', uploadHeaders: { 'Content-Type': 'application/pdf' } });
     expect(upload.uploadUrl).toContain(`cases/${caseId}/${upload.attachmentId}`);
     expect((await cases.getCase(caseId))!.events.map((e) => e.type)).toEqual(['submitted', 'attachment-requested']);
   });
