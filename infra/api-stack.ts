@@ -178,6 +178,7 @@ export class ApiStack extends Stack {
       attachmentsBucket: props.attachmentsBucket,
       userPool,
       userPoolClient: this.userPoolClient,
+      mailIdentity,
     });
 
     new PermitsService(this, 'Permits', {

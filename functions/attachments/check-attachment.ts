@@ -1,5 +1,6 @@
 import { MAX_ATTACHMENT_BYTES, attachmentContentTypes } from '../../schemas/attachment-limits.js';
-import type { CaseRepository } from '../shared/case-repository.js';
+import type { CaseEvent, CaseRecord } from '../shared/case-model.js';
+import type { CaseRepository, ExtraWrite } from '../shared/case-repository.js';
 import type { Logger } from '../shared/logger.js';
 import { SNIFF_BYTES, sniffContentType } from './sniff.js';
 
@@ -11,8 +12,18 @@ export interface StoredObjectAccess {
   remove(key: string, versionId?: string): Promise<void>;
 }
 
+/** What an e-service does when one of its cases gets an accepted attachment (e.g. a fault report's photo). */
+export interface AttachmentReaction {
+  /** Items of the e-service's own indexes to write with the acceptance, from the case as it will be. */
+  indexWrites?(record: CaseRecord, events: readonly CaseEvent[], previousEvents: readonly CaseEvent[]): readonly ExtraWrite[];
+  /** After the acceptance is recorded, e.g. tell the department. */
+  afterAccepted?(record: CaseRecord, attachment: { attachmentId: string; fileName: string; contentType: string }): Promise<void>;
+}
+
 export interface CheckAttachmentDeps {
   readonly cases: CaseRepository;
+  /** Reactions by case kind. @default none */
+  readonly reactions?: Readonly<Record<string, AttachmentReaction>>;
   readonly objects: StoredObjectAccess;
   readonly now: () => Date;
   readonly log: Logger;
@@ -62,6 +73,14 @@ export async function checkAttachment(deps: CheckAttachmentDeps, input: { key: s
     await deps.cases.appendEvents(caseId, [{ type: 'attachment-rejected', at, actor: { kind: 'system' }, data: { attachmentId, fileName, reason, size } }]);
     return 'rejected';
   }
-  await deps.cases.appendEvents(caseId, [{ type: 'attachment-accepted', at, actor: { kind: 'system' }, data: { attachmentId, fileName, contentType, size } }]);
+  const accepted = { type: 'attachment-accepted', at, actor: { kind: 'system' }, data: { attachmentId, fileName, contentType, size } } as const;
+  const reaction = deps.reactions?.[found.record.kind];
+  const record = await deps.cases.appendEvents(caseId, [accepted], {
+    extraWrites: reaction?.indexWrites ? (next, events) => reaction.indexWrites!(next, events, events.slice(0, -1)) : undefined,
+  });
+  // The acceptance stands whatever happens next; a failed notice is logged, not retried into a second acceptance.
+  await reaction?.afterAccepted?.(record, { attachmentId, fileName, contentType: contentType! }).catch((error: unknown) => {
+    deps.log.error('reaction to an accepted attachment failed', { caseId, attachmentId, error });
+  });
   return 'accepted';
 }

@@ -2,12 +2,18 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound } fr
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { dynamoCaseRepository } from '../shared/case-repository.js';
-import { documentClient, s3 } from '../shared/clients.js';
-import { requireEnv } from '../shared/config.js';
+import { documentClient, s3, ses } from '../shared/clients.js';
+import { loadMunicipality, requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { checkAttachment, type StoredObjectAccess } from './check-attachment.js';
+import { sesMailer } from '../shared/mail.js';
+import { FAULT_REPORT_KIND, summaryOf } from '../fault-reports/open311-views.js';
+import { photoNotice } from '../fault-reports/photo-notice.js';
+import { indexWrites } from '../fault-reports/report-index.js';
+import { checkAttachment, type AttachmentReaction, type StoredObjectAccess } from './check-attachment.js';
 
+const municipality = loadMunicipality();
 const bucket = requireEnv('ATTACHMENTS_BUCKET');
+const sendMail = sesMailer(ses(), municipality.mailFrom);
 const cases = dynamoCaseRepository(documentClient(), requireEnv('TABLE_NAME'));
 const s3Client = s3();
 
@@ -29,12 +35,22 @@ const objects: StoredObjectAccess = {
   },
 };
 
+/** What e-services do when their cases get an accepted attachment. */
+const reactions: Record<string, AttachmentReaction> = {
+  // A fault report's photo: the Open311 indexes get its media_url, the department a notice.
+  [FAULT_REPORT_KIND]: {
+    indexWrites: (record, events, previousEvents) =>
+      indexWrites(summaryOf(record, events, municipality), { previous: summaryOf(record, previousEvents, municipality) }),
+    afterAccepted: (record, attachment) => sendMail(photoNotice(record, attachment, municipality)),
+  },
+};
+
 /** S3 ObjectCreated notifications of the attachments bucket. A thrown error makes Lambda retry the event. */
 export const handler = middy<S3Event, void>().handler(async (event) => {
   for (const record of event.Records) {
     // S3 sends keys URL-encoded, with spaces as '+'.
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    const outcome = await checkAttachment({ cases, objects, now: () => new Date(), log: logger }, { key, versionId: record.s3.object.versionId });
+    const outcome = await checkAttachment({ cases, objects, reactions, now: () => new Date(), log: logger }, { key, versionId: record.s3.object.versionId });
     logger.info('attachment checked', { key, outcome });
   }
 });

@@ -16,8 +16,11 @@ export type ExtraWrite =
   | { readonly delete: { readonly pk: string; readonly sk: string } };
 
 export interface CaseWriteOptions {
-  /** Index items that must change with the case (e.g. a geo index), from the case as it will be stored. */
-  readonly extraWrites?: (record: CaseRecord) => readonly ExtraWrite[];
+  /**
+   * Index items that must change with the case (e.g. a geo index), from the case as it will be stored and
+   * all its events, new ones last (on an append they are read in the same optimistic round as the case).
+   */
+  readonly extraWrites?: (record: CaseRecord, events: readonly CaseEvent[]) => readonly ExtraWrite[];
 }
 
 export interface CasePage {
@@ -163,7 +166,7 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
                 },
               },
               { Put: { TableName: tableName, Item: eventItem(record.caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...extraTransactItems(tableName, options.extraWrites?.(record) ?? []),
+              ...extraTransactItems(tableName, options.extraWrites?.(record, [event]) ?? []),
             ],
           }),
         );
@@ -186,39 +189,50 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
     return created!;
   }
 
+async function readCase(caseId: string): Promise<{ record: CaseRecord; events: CaseEvent[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const caseItem = items.find((i) => i.sk === 'CASE');
+    if (!caseItem) return undefined;
+    // Sort keys `EVENT#<time>#<ulid>` come back in order.
+    return { record: toCaseRecord(caseItem), events: items.filter((i) => i.entity === 'event').map(toCaseEvent) };
+  }
+
   return {
     createCase(newCase, firstEvent, options = {}) {
       return inSeriesOrder(counterKey(newCase.series, newCase.year).pk, () => registerCase(newCase, firstEvent, options));
     },
 
-    async getCase(caseId) {
-      const items: Record<string, unknown>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      const caseItem = items.find((i) => i.sk === 'CASE');
-      if (!caseItem) return undefined;
-      // Sort keys `EVENT#<time>#<ulid>` come back in order.
-      return { record: toCaseRecord(caseItem), events: items.filter((i) => i.entity === 'event').map(toCaseEvent) };
-    },
+    getCase: readCase,
 
     async appendEvents(caseId, newEvents, options = {}) {
       let updated: CaseRecord | undefined;
       await withContention(async () => {
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: caseKey(caseId), ConsistentRead: true }));
-        if (!Item) throw new Error(`case ${caseId} does not exist`);
-        const current = toCaseRecord(Item);
+        // With index writes, read the events too: the version condition below then guarantees they are all there are.
+        let current: CaseRecord;
+        let priorEvents: CaseEvent[] = [];
+        if (options.extraWrites) {
+          const found = await readCase(caseId);
+          if (!found) throw new Error(`case ${caseId} does not exist`);
+          ({ record: current, events: priorEvents } = found);
+        } else {
+          const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: caseKey(caseId), ConsistentRead: true }));
+          if (!Item) throw new Error(`case ${caseId} does not exist`);
+          current = toCaseRecord(Item);
+        }
         const events = newEvents.map((e) => ({ ...e, eventId: newUlid() }));
         const status = events.reduce<CaseStatus>(statusAfter, current.status);
         const updatedAt = events.at(-1)?.at ?? current.updatedAt;
@@ -237,7 +251,10 @@ export function dynamoCaseRepository(client: DynamoDBDocumentClient, tableName: 
                   },
                 },
                 ...events.map((event) => ({ Put: { TableName: tableName, Item: eventItem(caseId, event), ConditionExpression: 'attribute_not_exists(pk)' } })),
-                ...extraTransactItems(tableName, options.extraWrites?.({ ...current, status, updatedAt, version: current.version + events.length }) ?? []),
+                ...extraTransactItems(
+                  tableName,
+                  options.extraWrites?.({ ...current, status, updatedAt, version: current.version + events.length }, [...priorEvents, ...events]) ?? [],
+                ),
               ],
             }),
           );

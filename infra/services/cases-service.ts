@@ -1,3 +1,4 @@
+import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { IAuthorizer, IRequestValidator, IRestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
@@ -27,6 +28,8 @@ export interface CasesServiceProps {
   readonly attachmentsBucket: IBucket;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** The SES identity of the municipality's sender: the attachment check tells departments of new photos. */
+  readonly mailIdentity: IEmailIdentity;
 }
 
 /**
@@ -81,6 +84,7 @@ export class CasesService extends Construct {
       },
     });
     table.grantReadWriteData(this.attachmentsFunction);
+    props.mailIdentity.grantSendEmail(this.attachmentsFunction);
     acknowledgeTableGrant(this.attachmentsFunction.role, table.tableArn);
     // Reads each upload to check it, and removes a refused one.
     attachmentsBucket.grantRead(this.attachmentsFunction, `${CASE_ATTACHMENTS_PREFIX}*`);

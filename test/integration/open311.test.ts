@@ -133,6 +133,17 @@ describe('Open311 GeoReport v2', () => {
     const photo = await fetch(request.json[0].media_url);
     expect(photo.status).toBe(200);
     expect(Buffer.from(await photo.arrayBuffer())).toEqual(JPEG);
+    // The list answers (from the index) carry the photo too, and the department was told of each photo.
+    // (a list by service reads the index, not the case)
+    const inList = await call('GET', `${V2}/requests.json?service_code=street-light&page_size=1000`);
+    expect(inList.json.find((r: { service_request_id: string }) => r.service_request_id === id).media_url).toBe(request.json[0].media_url);
+    const photoNotices = await until('the photo notices', async () => {
+      const notices = (await mailbox()).filter((m) => m.destination.to.includes('tekniska@jonkoping.se') && m.subject === `Foto till felanmälan ${created!.diarienummer}`);
+      return notices.length === 2 ? notices : undefined;
+    });
+    for (const attachmentId of photos) {
+      expect(photoNotices.some((m) => m.body.text?.includes(`${apiUrl}${V2}/media/${id}/${attachmentId}`)), attachmentId).toBe(true);
+    }
 
     // Token, and the request as XML with the same data
     const token = await call('GET', `${V2}/tokens/${created!.token}.json`);

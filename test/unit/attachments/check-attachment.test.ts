@@ -99,6 +99,31 @@ describe('checkAttachment', () => {
     expect(removed).toEqual([key]);
   });
 
+  it("runs the case kind's reaction: index items from all events, then the notice; a failed notice keeps the acceptance", async () => {
+    // Prepare
+    const { cases, caseId, key, attachmentId } = await caseWithRequestedAttachment();
+    const { objects } = memoryObjects({ [key]: PDF });
+    const seen: string[][] = [];
+    const reactions = {
+      form: {
+        indexWrites: (record: { caseId: string }, events: readonly { type: string }[]) => {
+          seen.push(events.map((e) => e.type));
+          return [{ put: { pk: `INDEX#${record.caseId}`, sk: 'x' } }];
+        },
+        afterAccepted: async () => {
+          throw new Error('SES down');
+        },
+      },
+    };
+    // Act
+    const outcome = await checkAttachment({ cases, objects, reactions, now: () => new Date(), log: silentLogger() }, { key });
+    // Assess
+    expect(outcome).toBe('accepted');
+    expect(seen).toEqual([['submitted', 'attachment-requested', 'attachment-accepted']]);
+    expect(cases.extraWrites).toEqual([{ put: { pk: `INDEX#${caseId}`, sk: 'x' } }]);
+    expect((await cases.getCase(caseId))!.events.at(-1)).toMatchObject({ type: 'attachment-accepted', data: { attachmentId } });
+  });
+
   it('ignores a repeated notification', async () => {
     const { cases, caseId, key } = await caseWithRequestedAttachment();
     const { objects } = memoryObjects({ [key]: PDF });
