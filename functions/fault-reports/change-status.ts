@@ -6,7 +6,7 @@ import { NotFoundError } from '../shared/errors.js';
 import type { Caller } from '../shared/http.js';
 import { messages } from '../shared/i18n.js';
 import type { Logger } from '../shared/logger.js';
-import type { SendMail } from '../shared/mail.js';
+import { oneClickUnsubscribe, type SendMail } from '../shared/mail.js';
 import { unsubscribeLink } from './create-report.js';
 import { FAULT_REPORT_KIND, open311Status, statusLabel, summaryOf } from './open311-views.js';
 import type { ReportIndex } from './report-index.js';
@@ -68,6 +68,7 @@ export async function changeStatus(deps: ChangeStatusDeps, input: { caseId: stri
           ``,
           `Sluta få mejl om den här anmälan / Stop these mails: ${unsubscribe}`,
         ].join('\n'),
+        headers: oneClickUnsubscribe(unsubscribe),
       })
       .catch((error: unknown) => deps.log.error('status mail failed', { caseId: input.caseId, error }));
   }

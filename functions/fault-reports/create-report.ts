@@ -10,7 +10,7 @@ import type { Caller } from '../shared/http.js';
 import { hashAccessCode, newAccessCode, newUlid } from '../shared/ids.js';
 import type { Language } from '../shared/i18n.js';
 import type { Logger } from '../shared/logger.js';
-import { escapeHtml, type SendMail } from '../shared/mail.js';
+import { escapeHtml, oneClickUnsubscribe, type SendMail } from '../shared/mail.js';
 import { contains } from './geo.js';
 import { FAULT_REPORT_KIND, localized, requestOf, summaryOf, type ReportAnswers } from './open311-views.js';
 import { indexWrites } from './report-index.js';
@@ -230,5 +230,5 @@ function reporterReceipt(record: CaseRecord, category: FaultReportCategory, muni
     `You will be mailed when its status changes. Follow it: ${follow}`,
     `To stop these mails: ${unsubscribe}`,
   ].join('\n');
-  return { to: [email], subject: `Felanmälan ${record.diarienummer} mottagen / Report received`, text };
+  return { to: [email], subject: `Felanmälan ${record.diarienummer} mottagen / Report received`, text, headers: oneClickUnsubscribe(unsubscribe) };
 }

@@ -5,6 +5,13 @@ export interface Mail {
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
+  /** Extra message headers, e.g. `List-Unsubscribe`. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** RFC 8058 one-click unsubscribe headers: mail clients show a button that POSTs to the link. */
+export function oneClickUnsubscribe(link: string): Record<string, string> {
+  return { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 /** Sends mail; the one way the platform mails anyone. */
@@ -23,6 +30,7 @@ export function sesMailer(client: SESv2Client, from: string): SendMail {
               Text: { Data: mail.text, Charset: 'UTF-8' },
               ...(mail.html ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}),
             },
+            ...(mail.headers ? { Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })) } : {}),
           },
         },
       }),

@@ -129,6 +129,11 @@ describe('changeStatus', () => {
     expect(result).toEqual({ caseId, status: 'closed', open311Status: 'closed', reporterNotified: true });
     expect(d.sendMail.sent[0]!.text).toContain('Lampan är bytt.');
     expect(d.sendMail.sent[0]!.text).toContain(`/fault-reports/${caseId}/unsubscribe/${'tok'.repeat(8)}`);
+    // RFC 8058: mail clients can offer a one-click unsubscribe that POSTs to the same link.
+    expect(d.sendMail.sent[0]!.headers).toEqual({
+      'List-Unsubscribe': expect.stringMatching(new RegExp(`^<https?://\\S+/fault-reports/${caseId}/unsubscribe/${'tok'.repeat(8)}>$`)),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
     const { events } = (await d.cases.getCase(caseId))!;
     expect(notesOf(events, 'en').map((n) => [n.status, n.description])).toEqual([
       ['open', 'Report received'],
