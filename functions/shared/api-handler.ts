@@ -94,8 +94,9 @@ export function createApiHandler(options: ApiHandlerOptions) {
   const router = httpRouterHandler({
     routes: [...routeHandlers, ...preflights],
     notFoundResponse: ({ method, path }: { method: string; path: string }) => {
-      const allow = patterns.filter((p) => p.pattern.test(path)).map((p) => p.route.method);
-      if (allow.length > 0) throw new MethodNotAllowedError(messages.methodNotAllowed, { method, allow: allow.join(', ') }, allow);
+      const matching = patterns.filter((p) => p.pattern.test(path)).map((p) => p.route);
+      const allow = matching.map((route) => route.method);
+      if (allow.length > 0) throw new MethodNotAllowedError(messages.methodNotAllowed, { method, allow: allow.join(', ') }, allow, matching[0]!.errorFormat);
       throw new NotFoundError(messages.routeNotFound, { path });
     },
   });

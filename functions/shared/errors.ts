@@ -46,7 +46,13 @@ export class NotFoundError extends ProblemError {
 
 export class MethodNotAllowedError extends ProblemError {
   override name = 'MethodNotAllowedError';
-  constructor(detail: Message, values: Readonly<Record<string, string | number>>, allow: readonly string[]) {
+  constructor(
+    detail: Message,
+    values: Readonly<Record<string, string | number>>,
+    allow: readonly string[],
+    /** How the path's routes answer errors, since no route was matched to say it. */
+    readonly errorFormat?: 'problem' | 'open311',
+  ) {
     super(405, 'method-not-allowed', detail, values, { Allow: allow.join(', ') });
   }
 }

@@ -294,6 +294,12 @@ describe('Open311 errors', () => {
     expect(xml.parse(xmlAnswer.text).errors.error[0].code).toBe('403');
   });
 
+  it('fails with 405 for an unsupported method, as Open311 errors with an Allow header', async () => {
+    const answer = await call('DELETE', `${V2}/services.json`);
+    expectErrors(answer, 405);
+    expect(answer.headers.get('allow')).toBe('GET');
+  });
+
   it('fails with 404 for an unknown service, request or token, in the format asked for', async () => {
     expectErrors(await call('GET', `${V2}/services/no-such.json`), 404);
     expectErrors(await call('GET', `${V2}/requests/01JEX4V6S7D9W0Y2A4C6E8G0J2.json`), 404);

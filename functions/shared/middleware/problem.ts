@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ProblemError, ValidationError } from '../errors.js';
+import { MethodNotAllowedError, ProblemError, ValidationError } from '../errors.js';
 import { format, messages, problemTitle, type Language } from '../i18n.js';
 import { jsonResponse, type ApiContext } from '../http.js';
 import { logger as rootLogger } from '../logger.js';
@@ -74,7 +74,8 @@ export function problemDetails(): middy.MiddlewareObj<APIGatewayProxyEvent, APIG
     if (status >= 500) log.error('request failed', { error });
     else log.info('request refused', { status, problem: (error as ProblemError).type });
     const problem = problemResponse(error, request.context.language ?? 'sv', request.context.correlationId ?? request.context.awsRequestId, request.event?.path);
-    request.response = request.context.route?.errorFormat === 'open311' ? open311ErrorResponse(problem, request.event?.path) : problem;
+    const errorFormat = request.context.route?.errorFormat ?? (error instanceof MethodNotAllowedError ? error.errorFormat : undefined);
+    request.response = errorFormat === 'open311' ? open311ErrorResponse(problem, request.event?.path) : problem;
   };
   return { onError: problemDetailsOnError };
 }
