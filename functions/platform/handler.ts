@@ -1,5 +1,4 @@
 import { platformRoutes } from '../../schemas/platform.js';
-import { buildOpenApiDocument } from '../../schemas/openapi.js';
 import { createApiHandler } from '../shared/api-handler.js';
 import { loadMunicipality, publicBaseUrl } from '../shared/config.js';
 
@@ -15,7 +14,11 @@ export const handler = createApiHandler({
   operations: {
     getHealth: async () => ({ status: 200, body: { status: 'ok', municipality: municipality.id } }),
     getOpenApi: async () => {
-      openApiDocument ??= buildOpenApiDocument({ municipality, serverUrl: publicBaseUrl(municipality) });
+      if (!openApiDocument) {
+        // Imported on first use: the generator and every e-service's schemas stay out of the cold start.
+        const { buildOpenApiDocument } = await import('../../schemas/openapi.js');
+        openApiDocument = buildOpenApiDocument({ municipality, serverUrl: publicBaseUrl(municipality) });
+      }
       return { status: 200, body: openApiDocument };
     },
   },
