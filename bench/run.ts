@@ -19,6 +19,21 @@ interface Template {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
 }
 
+/** A stand-in for an intrinsic: references become fixed names, joins are joined. */
+function placeholder(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const intrinsic = value as Record<string, unknown>;
+  if ('Fn::Join' in intrinsic) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
+    return parts.map(placeholder).join(separator);
+  }
+  if ('Fn::Sub' in intrinsic) {
+    const template = intrinsic['Fn::Sub'];
+    return (Array.isArray(template) ? String(template[0]) : String(template)).replace(/\$\{[^}]+\}/g, 'bench');
+  }
+  return 'bench';
+}
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function bundles(): Promise<void> {
@@ -37,8 +52,8 @@ async function bundles(): Promise<void> {
         const name = String(resource.Metadata?.['aws:cdk:path']).replace(/\/Resource$/, '');
         const bundle = join(outdir, assetPath, 'index.mjs');
         const variables = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-        // Names that CloudFormation would resolve; init only needs them to be set.
-        const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k.toLowerCase()}`]));
+        // Values CloudFormation would resolve; init needs them set and shaped (a joined JSON stays JSON).
+        const environment = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, placeholder(v)]));
         const packages = sdkPackagesOf(bundle);
         const reference = await buildReferenceBundle(packages, mkdtempSync(join(outdir, 'reference-')));
         const own = median(initTimes(bundle, environment, INIT_RUNS));
