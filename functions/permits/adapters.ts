@@ -1,8 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { PermitWorkflows } from './apply-for-permit.js';
-import type { ArchiveDocument, SendPermitMail } from './workflow-steps.js';
+import type { ArchiveDocument } from './workflow-steps.js';
 
 /** The permit types' state machines through Step Functions; `stateMachineArns` by permit type. */
 export function stepFunctionsWorkflows(client: SFNClient, stateMachineArns: Readonly<Record<string, string>>): PermitWorkflows {
@@ -34,34 +33,6 @@ export function s3Archive(client: S3Client, bucket: string): ArchiveDocument {
         ContentType: contentType,
         ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
         Metadata: metadata,
-      }),
-    );
-  };
-}
-
-/** Mail through SES v2, with attachments (the decision letter). */
-export function sesPermitMailer(client: SESv2Client, from: string): SendPermitMail {
-  return async (mail) => {
-    await client.send(
-      new SendEmailCommand({
-        FromEmailAddress: from,
-        Destination: { ToAddresses: [...mail.to] },
-        Content: {
-          Simple: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, ...(mail.html ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}) },
-            ...(mail.attachments?.length
-              ? {
-                  Attachments: mail.attachments.map((a) => ({
-                    FileName: a.fileName,
-                    ContentType: a.contentType,
-                    RawContent: a.content,
-                    ContentDisposition: 'ATTACHMENT' as const,
-                  })),
-                }
-              : {}),
-          },
-        },
       }),
     );
   };

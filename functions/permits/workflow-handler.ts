@@ -2,7 +2,8 @@ import { dynamoCaseRepository } from '../shared/case-repository.js';
 import { documentClient, s3, ses } from '../shared/clients.js';
 import { loadMunicipality, requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { s3Archive, sesPermitMailer } from './adapters.js';
+import { sesMailer } from '../shared/mail.js';
+import { s3Archive } from './adapters.js';
 import { dynamoPermitStore } from './permit-store.js';
 import { expirePart, finalizePermit, openTask, remindOrEscalate, requestInformation, type WorkflowDeps, type WorkflowEvent } from './workflow-steps.js';
 
@@ -11,7 +12,7 @@ const tableName = requireEnv('TABLE_NAME');
 const baseDeps: WorkflowDeps = {
   cases: dynamoCaseRepository(documentClient(), tableName),
   permits: dynamoPermitStore(documentClient(), tableName),
-  sendMail: sesPermitMailer(ses(), municipality.mailFrom),
+  sendMail: sesMailer(ses(), municipality.mailFrom),
   archive: s3Archive(s3(), requireEnv('ARCHIVE_BUCKET')),
   municipality,
   now: () => new Date(),

@@ -5,21 +5,19 @@ import type { CaseEvent, CaseRecord } from '../shared/case-model.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import { departmentById, publicBaseUrl } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
-import type { Mail } from '../shared/mail.js';
+import type { SendMail } from '../shared/mail.js';
 import { letterLines, type PartOutcome, type PermitOutcome } from './decision-letter.js';
 import { renderPdf } from './pdf.js';
 import { hashTaskId, newTaskId, type PartState, type PermitStore } from './permit-store.js';
 
 /** A mail, possibly with attachments (the decision letter). */
-export type SendPermitMail = (mail: Mail & { attachments?: { fileName: string; contentType: string; content: Buffer }[] }) => Promise<void>;
-
 /** Stores a document in the archive bucket with its SHA-256. */
 export type ArchiveDocument = (document: { key: string; body: Buffer; contentType: string; sha256: string; metadata: Record<string, string> }) => Promise<void>;
 
 export interface WorkflowDeps {
   readonly cases: CaseRepository;
   readonly permits: PermitStore;
-  readonly sendMail: SendPermitMail;
+  readonly sendMail: SendMail;
   readonly archive: ArchiveDocument;
   readonly municipality: Municipality;
   readonly now: () => Date;

@@ -7,6 +7,8 @@ export interface Mail {
   readonly html?: string;
   /** Extra message headers, e.g. `List-Unsubscribe`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Files sent with the mail, e.g. a decision letter. */
+  readonly attachments?: readonly { readonly fileName: string; readonly contentType: string; readonly content: Uint8Array }[];
 }
 
 /** RFC 8058 one-click unsubscribe headers: mail clients show a button that POSTs to the link. */
@@ -31,6 +33,16 @@ export function sesMailer(client: SESv2Client, from: string): SendMail {
               ...(mail.html ? { Html: { Data: mail.html, Charset: 'UTF-8' } } : {}),
             },
             ...(mail.headers ? { Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })) } : {}),
+            ...(mail.attachments?.length
+              ? {
+                  Attachments: mail.attachments.map((a) => ({
+                    FileName: a.fileName,
+                    ContentType: a.contentType,
+                    RawContent: a.content,
+                    ContentDisposition: 'ATTACHMENT' as const,
+                  })),
+                }
+              : {}),
           },
         },
       }),

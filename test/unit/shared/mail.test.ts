@@ -33,6 +33,14 @@ describe('sesMailer', () => {
     ]);
   });
 
+  it('attaches files, e.g. a decision letter', async () => {
+    const sent: { Content: { Simple: { Attachments?: unknown } } }[] = [];
+    const client = { send: async (command: { input: never }) => void sent.push(command.input) } as unknown as SESv2Client;
+    const content = new TextEncoder().encode('%PDF-1.7');
+    await sesMailer(client, 'e-tjanster@jonkoping.se')({ to: ['a@example.se'], subject: 'Beslut', text: 'Se bilagan', attachments: [{ fileName: 'beslut.pdf', contentType: 'application/pdf', content }] });
+    expect(sent[0]!.Content.Simple.Attachments).toEqual([{ FileName: 'beslut.pdf', ContentType: 'application/pdf', RawContent: content, ContentDisposition: 'ATTACHMENT' }]);
+  });
+
   it('escapes text for HTML mail', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
