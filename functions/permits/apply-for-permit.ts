@@ -45,10 +45,15 @@ export async function applyForPermit(
   const accessCode = newAccessCode();
   const contactEmail = valueAt(application, declaration.contactEmailPath);
   const parts = applicableParts(declaration, application);
+  const caseId = newUlid(now.getTime());
 
+  // The workflow starts before the case is written: if Step Functions cannot take the application, nothing
+  // is registered and a retry starts afresh (no case without a workflow). The workflow's first step waits
+  // for its case; if the case is never written, the execution fails and nothing is left behind.
+  await deps.workflows.start(declaration.permitType, caseId, { caseId, permitType: declaration.permitType, parts });
   const record = await deps.cases.createCase(
     {
-      caseId: newUlid(now.getTime()),
+      caseId,
       series: department.registerSeries,
       year: registerYear(now, deps.municipality.timeZone),
       kind: 'permit',
@@ -70,7 +75,6 @@ export async function applyForPermit(
     },
   );
 
-  await deps.workflows.start(declaration.permitType, record.caseId, { caseId: record.caseId, permitType: declaration.permitType, parts });
   await deps.cases.appendEvents(record.caseId, [
     { type: 'workflow-started', at: deps.now().toISOString(), actor: { kind: 'system' }, data: { parts: Object.keys(parts).filter((p) => parts[p]) } },
   ]);

@@ -56,6 +56,21 @@ async function caseOf(deps: WorkflowDeps, caseId: string): Promise<{ record: Cas
   return found;
 }
 
+/** How long a new workflow's first step waits for its case, which is written just after the start. */
+export const CASE_REGISTRATION_WAIT_MS = 5000;
+
+/** The case of a workflow that may have started a moment before its case was written. */
+async function registeredCase(deps: WorkflowDeps, caseId: string): Promise<{ record: CaseRecord; events: CaseEvent[] }> {
+  const deadline = Date.now() + CASE_REGISTRATION_WAIT_MS;
+  for (;;) {
+    const found = await deps.cases.getCase(caseId);
+    if (found) return found;
+    // Never written (the registration failed): the execution fails here and leaves nothing behind.
+    if (Date.now() > deadline) throw new Error(`case ${caseId} was not registered`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 const dateSv = (iso: string, timeZone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 
 /** Mails a department a task link for a part: a new task id each time, only its hash stored. */
@@ -111,7 +126,7 @@ async function mailTask(
 export async function openTask(deps: WorkflowDeps, event: WorkflowEvent): Promise<void> {
   const declaration = declarationOf(event.permitType);
   const part = partOf(declaration, event.partId);
-  const { record } = await caseOf(deps, event.caseId);
+  const { record } = await registeredCase(deps, event.caseId);
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + (part.deadlineDays + part.escalationDays) * deps.dayMs).toISOString();
   const state = await deps.permits.openRound({ caseId: record.caseId, partId: part.partId, departmentId: part.departmentId, permitType: declaration.permitType }, event.token!, expiresAt);

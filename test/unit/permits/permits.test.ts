@@ -89,6 +89,34 @@ describe('applyForPermit', () => {
     expect(h.sendMail.sent[0]!.text).not.toContain('Serveringstillstånd');
   });
 
+  it('fails when Step Functions cannot take the application, and registers nothing (a retry starts afresh)', async () => {
+    const h = harness();
+    const unavailable: PermitWorkflows = {
+      ...h.workflows,
+      start: async () => {
+        throw Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable' });
+      },
+    };
+    await expect(
+      applyForPermit({ ...h.taskDeps, workflows: unavailable, sendMail: h.sendMail, municipality }, { declaration: restaurantPermit, application: application(), caller: anonymous }),
+    ).rejects.toThrow('service unavailable');
+    expect(h.cases.records.size).toBe(0);
+    expect(h.sendMail.sent).toEqual([]);
+  });
+
+  it("opens a part's task when its case is written just after the workflow started", async () => {
+    // The workflow starts before the case is written; its first step waits for the case.
+    const h = harness();
+    const receipt = await submitted(h);
+    const late = harness();
+    const opening = openTask(late.workflowDeps, { action: 'open', caseId: receipt.caseId, permitType: 'restaurant', partId: 'livsmedel', token: 't-1' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const record = h.cases.records.get(receipt.caseId)!;
+    await late.cases.createCase({ ...record }, { type: 'submitted', at: record.createdAt, actor: { kind: 'resident' } });
+    await opening;
+    expect(late.cases.events.get(receipt.caseId)!.map((e) => e.type)).toEqual(['submitted', 'part-opened']);
+  });
+
   it('fails when the organisationsnummer has a wrong check digit', () => {
     expect(() => application({ company: { organisationsnummer: '556036-0794', name: 'X AB' } })).toThrow(/check digit/);
   });
