@@ -1,7 +1,7 @@
 import type { FormDeclaration, SubmissionReceipt } from '../../schemas/forms/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import type { CaseRecord } from '../shared/case-model.js';
-import { registerYear } from '../shared/case-model.js';
+import { registerYear, submitterOf, valueAt } from '../shared/case-model.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import { departmentById, publicBaseUrl } from '../shared/config.js';
 import type { Caller } from '../shared/http.js';
@@ -23,10 +23,6 @@ export interface SubmitFormInput {
   /** Already validated against the form's schema. */
   readonly answers: Record<string, unknown>;
   readonly caller: Caller;
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 const secretPathsByForm = new Map<string, string[]>();
@@ -58,7 +54,7 @@ export async function submitForm(deps: SubmitFormDeps, input: SubmitFormInput): 
       contactEmail: typeof contactEmail === 'string' ? contactEmail : undefined,
       createdAt: at,
     },
-    { type: 'submitted', at, actor: { kind: caller.kind === 'anonymous' ? 'resident' : caller.kind, sub: caller.kind === 'anonymous' ? undefined : caller.sub }, data: { formId: form.formId, formVersion: form.version } },
+    { type: 'submitted', at, actor: submitterOf(caller), data: { formId: form.formId, formVersion: form.version } },
   );
 
   const caseUrl = `${publicBaseUrl(deps.municipality)}/cases/${record.caseId}?accessCode=${encodeURIComponent(accessCode)}`;

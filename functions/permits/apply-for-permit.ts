@@ -1,7 +1,7 @@
 import { applicableParts, type PermitTypeDeclaration } from '../../schemas/permits/index.js';
 import type { SubmissionReceipt } from '../../schemas/forms/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
-import { registerYear } from '../shared/case-model.js';
+import { registerYear, submitterOf, valueAt } from '../shared/case-model.js';
 import type { CaseRepository } from '../shared/case-repository.js';
 import { departmentById, publicBaseUrl } from '../shared/config.js';
 import type { Caller } from '../shared/http.js';
@@ -24,10 +24,6 @@ export interface ApplyForPermitDeps {
   readonly municipality: Municipality;
   readonly now: () => Date;
   readonly log: Logger;
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 /**
@@ -70,7 +66,7 @@ export async function applyForPermit(
     {
       type: 'submitted',
       at,
-      actor: { kind: caller.kind === 'anonymous' ? 'resident' : caller.kind, sub: caller.kind === 'anonymous' ? undefined : caller.sub },
+      actor: submitterOf(caller),
       data: { permitType: declaration.permitType, permitVersion: declaration.version, parts },
     },
   );

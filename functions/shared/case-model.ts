@@ -1,5 +1,6 @@
 import type { CaseEventType, CaseStatus } from '../../schemas/cases.js';
 import type { LocalizedText } from '../../schemas/municipality.js';
+import type { Caller } from './http.js';
 
 /** Who did something to a case. Officers and residents are kept by `sub`; views show only the kind. */
 export interface Actor {
@@ -66,6 +67,16 @@ export function deriveStatus(events: readonly Pick<CaseEvent, 'type' | 'data'>[]
 /** `KS 2026:17` */
 export function formatDiarienummer(series: string, year: number, number: number): string {
   return `${series} ${year}:${number}`;
+}
+
+/** Who submitted a case: an anonymous submitter is a resident too; officers act for residents (contact centre). */
+export function submitterOf(caller: Caller): Actor {
+  return caller.kind === 'anonymous' ? { kind: 'resident' } : { kind: caller.kind, sub: caller.sub };
+}
+
+/** The value at a path in submitted answers, e.g. the contact e-mail address of a form. */
+export function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 /** Copies answers with the values at the given dotted paths replaced by a mask. */
