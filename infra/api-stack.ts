@@ -159,7 +159,8 @@ export class ApiStack extends Stack {
     const mailIdentity = EmailIdentity.fromEmailIdentityName(this, 'MailFromIdentity', mailDomain(municipality.mailFrom));
 
     new PlatformService(this, 'Platform', { api: this.api, requestValidator, municipality });
-    new FormsService(this, 'Forms', {
+    // What every e-service construct gets; each adds its own buckets.
+    const service = {
       api: this.api,
       requestValidator,
       authorizer,
@@ -168,42 +169,11 @@ export class ApiStack extends Stack {
       userPool,
       userPoolClient: this.userPoolClient,
       mailIdentity,
-    });
-    new CasesService(this, 'Cases', {
-      api: this.api,
-      requestValidator,
-      authorizer,
-      municipality,
-      table: props.table,
-      attachmentsBucket: props.attachmentsBucket,
-      userPool,
-      userPoolClient: this.userPoolClient,
-      mailIdentity,
-    });
-
-    new PermitsService(this, 'Permits', {
-      api: this.api,
-      requestValidator,
-      authorizer,
-      municipality,
-      table: props.table,
-      archiveBucket: props.archiveBucket,
-      userPool,
-      userPoolClient: this.userPoolClient,
-      mailIdentity,
-    });
-
-    new FaultReportsService(this, 'FaultReports', {
-      api: this.api,
-      requestValidator,
-      authorizer,
-      municipality,
-      table: props.table,
-      attachmentsBucket: props.attachmentsBucket,
-      userPool,
-      userPoolClient: this.userPoolClient,
-      mailIdentity,
-    });
+    };
+    new FormsService(this, 'Forms', service);
+    new CasesService(this, 'Cases', { ...service, attachmentsBucket: props.attachmentsBucket });
+    new PermitsService(this, 'Permits', { ...service, archiveBucket: props.archiveBucket });
+    new FaultReportsService(this, 'FaultReports', { ...service, attachmentsBucket: props.attachmentsBucket });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the public API (stage v1)' });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId, description: 'Cognito app client (audience of ID tokens)' });

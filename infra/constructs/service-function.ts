@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable, IPrincipal, IRole } from 'aws-cdk-lib/aws-iam';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Municipality } from '../../schemas/municipality.js';
 import { municipalityConfigPath, projectRoot } from '../municipality.js';
+import { acknowledgeTableGrant } from './nag.js';
 
 /**
  * The Lambda runtime of every e-service: the newest Node.js that aws-cdk-lib knows (cdk-nag L1 asks for
@@ -110,5 +112,11 @@ export class ServiceFunction extends Construct implements IGrantable {
       reason:
         'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Resource must be *).',
     });
+  }
+
+  /** Read and write on the platform table, with the cdk-nag findings this grant always raises acknowledged. */
+  grantTableReadWrite(table: ITable): void {
+    table.grantReadWriteData(this);
+    acknowledgeTableGrant(this.role, table.tableArn);
   }
 }

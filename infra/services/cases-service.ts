@@ -10,7 +10,7 @@ import { routesByService } from '../../schemas/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { addServiceRoutes } from '../constructs/service-routes.js';
-import { acknowledgeBucketNotificationsHandler, acknowledgeTableGrant, acknowledgeWildcardResource } from '../constructs/nag.js';
+import { acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource } from '../constructs/nag.js';
 import { tokenEnvironment } from '../constructs/token-environment.js';
 
 /** Attachments are stored under this key prefix, `cases/<caseId>/<attachmentId>`. */
@@ -55,8 +55,7 @@ export class CasesService extends Construct {
         ...tokenEnvironment(routes, props.userPool, props.userPoolClient),
       },
     });
-    table.grantReadWriteData(this.function);
-    acknowledgeTableGrant(this.function.role, table.tableArn);
+    this.function.grantTableReadWrite(table);
     // The function presigns PUT URLs; S3 checks the signer's own permission when the browser uploads.
     attachmentsBucket.grantPut(this.function, `${CASE_ATTACHMENTS_PREFIX}*`);
     Validations.of(this.function.role).acknowledge({
@@ -83,9 +82,8 @@ export class CasesService extends Construct {
         ATTACHMENTS_BUCKET: attachmentsBucket.bucketName,
       },
     });
-    table.grantReadWriteData(this.attachmentsFunction);
+    this.attachmentsFunction.grantTableReadWrite(table);
     props.mailIdentity.grantSendEmail(this.attachmentsFunction);
-    acknowledgeTableGrant(this.attachmentsFunction.role, table.tableArn);
     // Reads each upload to check it, and removes a refused one.
     attachmentsBucket.grantRead(this.attachmentsFunction, `${CASE_ATTACHMENTS_PREFIX}*`);
     attachmentsBucket.grantDelete(this.attachmentsFunction, `${CASE_ATTACHMENTS_PREFIX}*`);

@@ -9,7 +9,7 @@ import { routesByService } from '../../schemas/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { addServiceRoutes } from '../constructs/service-routes.js';
-import { acknowledgeTableGrant, acknowledgeWildcardResource } from '../constructs/nag.js';
+import { acknowledgeWildcardResource } from '../constructs/nag.js';
 import { tokenEnvironment } from '../constructs/token-environment.js';
 import { CASE_ATTACHMENTS_PREFIX } from './cases-service.js';
 
@@ -49,8 +49,7 @@ export class FaultReportsService extends Construct {
         ...tokenEnvironment(routes, props.userPool, props.userPoolClient),
       },
     });
-    table.grantReadWriteData(this.function);
-    acknowledgeTableGrant(this.function.role, table.tableArn);
+    this.function.grantTableReadWrite(table);
     props.mailIdentity.grantSendEmail(this.function);
     // Presigned downloads of accepted photos (media_url); S3 checks the signer's permission.
     attachmentsBucket.grantRead(this.function, `${CASE_ATTACHMENTS_PREFIX}*`);

@@ -7,7 +7,6 @@ import { routesByService } from '../../schemas/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { addServiceRoutes } from '../constructs/service-routes.js';
-import { acknowledgeTableGrant } from '../constructs/nag.js';
 import { tokenEnvironment } from '../constructs/token-environment.js';
 
 export interface FormsServiceProps {
@@ -38,8 +37,7 @@ export class FormsService extends Construct {
         ...tokenEnvironment(routes, props.userPool, props.userPoolClient),
       },
     });
-    props.table.grantReadWriteData(this.function);
-    acknowledgeTableGrant(this.function.role, props.table.tableArn);
+    this.function.grantTableReadWrite(props.table);
     props.mailIdentity.grantSendEmail(this.function);
     addServiceRoutes({
       api: props.api,

@@ -9,7 +9,7 @@ import { routesByService } from '../../schemas/index.js';
 import type { Municipality } from '../../schemas/municipality.js';
 import { permitCatalogue } from '../../schemas/permits/index.js';
 import { PERMIT_SECONDS_PER_DAY_CONTEXT, PermitWorkflow } from '../../workflows/permits/permit-workflow.js';
-import { acknowledgeTableGrant, acknowledgeWildcardResource } from '../constructs/nag.js';
+import { acknowledgeWildcardResource } from '../constructs/nag.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 import { addServiceRoutes } from '../constructs/service-routes.js';
 import { tokenEnvironment } from '../constructs/token-environment.js';
@@ -63,8 +63,7 @@ export class PermitsService extends Construct {
         PERMIT_SECONDS_PER_DAY: String(secondsPerDay),
       },
     });
-    table.grantReadWriteData(this.workflowFunction);
-    acknowledgeTableGrant(this.workflowFunction.role, table.tableArn);
+    this.workflowFunction.grantTableReadWrite(table);
     props.mailIdentity.grantSendEmail(this.workflowFunction);
     archiveBucket.grantPut(this.workflowFunction, `${PERMIT_ARCHIVE_PREFIX}*`);
     Validations.of(this.workflowFunction.role).acknowledge({
@@ -105,8 +104,7 @@ export class PermitsService extends Construct {
         ...tokenEnvironment(routes, props.userPool, props.userPoolClient),
       },
     });
-    table.grantReadWriteData(this.function);
-    acknowledgeTableGrant(this.function.role, table.tableArn);
+    this.function.grantTableReadWrite(table);
     props.mailIdentity.grantSendEmail(this.function);
     for (const workflow of Object.values(workflows)) {
       workflow.stateMachine.grantStartExecution(this.function);
